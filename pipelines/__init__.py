@@ -1,0 +1,1 @@
+"""Orchestration: the `readmit` command line, settings, run lock and run log, Prefect flows."""

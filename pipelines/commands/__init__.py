@@ -1,0 +1,1 @@
+"""One module per `readmit` command; `pipelines.cli` registers them."""

@@ -1,0 +1,52 @@
+"""The one place configuration is read: command-line options over environment over defaults."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ENV_PREFIX = "READMIT_"
+
+
+class Settings(BaseModel):
+    """Run configuration, frozen once read and passed down as plain arguments."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    workspace: Path = Field(Path("workspace"), description="Folder for the warehouse, models and published outputs")
+    seed: int = Field(20250101, description="Seed for generation, splits and training")
+    demo_persons: int = Field(20_000, ge=100, description="Population size `readmit demo` generates")
+    synth_start: date = Field(date(2022, 1, 1), description="First day of generated history")
+    synth_end: date = Field(date(2024, 12, 31), description="Last day of generated history")
+    max_bad_row_share: float = Field(0.05, ge=0, le=1, description="Share of bad rows above which a file stops the run")
+    duckdb_threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores)")
+    duckdb_memory_limit: str | None = Field(None, description="DuckDB memory limit, e.g. '8GB'")
+
+    @property
+    def warehouse(self) -> Path:
+        """The DuckDB warehouse file (DESIGN section 14)."""
+        return self.workspace / "warehouse.duckdb"
+
+    @property
+    def landing(self) -> Path:
+        """Where `readmit demo` writes generated drops."""
+        return self.workspace / "landing"
+
+
+def _from_env() -> dict:
+    values: dict = {}
+    for name in Settings.model_fields:
+        raw = os.environ.get(ENV_PREFIX + name.upper())
+        if raw is not None and raw != "":
+            values[name] = raw
+    return values
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from defaults, then `READMIT_*` environment variables, then explicit overrides."""
+    values = _from_env()
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

@@ -1,0 +1,1 @@
+"""DuckDB SQL: one relation per file, the runner that builds them in dependency order, reference value sets."""
