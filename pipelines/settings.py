@@ -16,13 +16,21 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    workspace: Path = Field(Path("workspace"), description="Folder for the warehouse, models and published outputs")
+    workspace: Path = Field(
+        Path("workspace"), description="Folder for the warehouse, models and published outputs"
+    )
     seed: int = Field(20250101, description="Seed for generation, splits and training")
-    demo_persons: int = Field(20_000, ge=100, description="Population size `readmit demo` generates")
+    demo_persons: int = Field(
+        20_000, ge=100, description="Population size `readmit demo` generates"
+    )
     synth_start: date = Field(date(2022, 1, 1), description="First day of generated history")
     synth_end: date = Field(date(2024, 12, 31), description="Last day of generated history")
-    max_bad_row_share: float = Field(0.05, ge=0, le=1, description="Share of bad rows above which a file stops the run")
-    duckdb_threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores)")
+    max_bad_row_share: float = Field(
+        0.05, ge=0, le=1, description="Share of bad rows above which a file stops the run"
+    )
+    duckdb_threads: int | None = Field(
+        None, ge=1, description="DuckDB threads (default: all cores)"
+    )
     duckdb_memory_limit: str | None = Field(None, description="DuckDB memory limit, e.g. '8GB'")
 
     @property
