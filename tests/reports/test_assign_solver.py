@@ -1,0 +1,100 @@
+"""The class-level MILP is exact: it matches brute force on small cases and never overfills."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports.assign_solver import UNASSIGNED, hand_out, solve
+
+
+def brute_force(points, cost, penalty, capacity) -> float:
+    """The minimum objective over every assignment (each patient to a case manager or none)."""
+    best = np.inf
+    n, m = cost.shape
+    for combo in itertools.product(range(-1, m), repeat=n):
+        a = np.array(combo)
+        used = np.bincount(a[a >= 0], weights=points[a >= 0], minlength=m)
+        if (used <= capacity).all():
+            best = min(best, objective(a, cost, penalty))
+    return best
+
+
+def objective(a, cost, penalty) -> float:
+    placed = a >= 0
+    return float(cost[placed, a[placed]].sum() + penalty[~placed].sum())
+
+
+def used_points(a, points, m):
+    return np.bincount(a[a >= 0], weights=points[a >= 0], minlength=m)
+
+
+def test_matches_brute_force_on_random_6_by_3_cases():
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        points = rng.choice([2, 3], 6)
+        cost = rng.integers(0, 9, (6, 3)).astype(float)
+        penalty = points * (100 + rng.integers(0, 100, 6))
+        capacity = rng.integers(0, 10, 3)
+        s = solve(points, cost, penalty, capacity)
+        assert s.optimal
+        assert (used_points(s.cm_index, points, 3) <= capacity).all()
+        assert objective(s.cm_index, cost, penalty) == brute_force(points, cost, penalty, capacity)
+
+
+def test_known_case_by_hand():
+    # two case managers of 3 points; a 3-point patient fits only whole, so the two 2-point
+    # patients cannot share one case manager (4 > 3): best is 3-pointer to A, one 2-pointer to B.
+    points = np.array([3, 2, 2])
+    cost = np.array([[0.0, 5.0], [1.0, 0.0], [1.0, 0.0]])
+    penalty = np.array([390.0, 250.0, 240.0])
+    s = solve(points, cost, penalty, np.array([3, 3]))
+    assert s.cm_index.tolist() == [0, 1, UNASSIGNED]
+    assert s.objective == 240.0
+
+
+def test_row_of_shares_cost_rows():
+    points = np.array([2, 2, 2])
+    rows = np.array([[0.0, 9.0], [9.0, 0.0]])
+    s = solve(points, rows, np.array([300.0, 200.0, 250.0]), np.array([2, 2]), row_of=[0, 0, 1])
+    # patients 0 and 1 both prefer A; A holds one: the higher penalty (patient 0) gets it
+    assert s.cm_index.tolist() == [0, UNASSIGNED, 1]
+
+
+def test_hand_out_gives_places_to_highest_priority_first():
+    klass = np.array([0, 0, 0, 1])
+    counts = np.array([[1, 1], [0, 0]])
+    result = hand_out(klass, np.array([0.1, 0.9, 0.5, 0.7]), counts)
+    assert result.tolist() == [UNASSIGNED, 0, 1, UNASSIGNED]
+
+
+def test_no_case_managers_leaves_everyone_unassigned():
+    s = solve(np.array([2, 3]), np.zeros((2, 0)), np.array([10.0, 20.0]), np.zeros(0))
+    assert s.cm_index.tolist() == [UNASSIGNED, UNASSIGNED]
+
+
+instances = st.integers(1, 5).flatmap(
+    lambda n: st.integers(1, 3).flatmap(
+        lambda m: st.tuples(
+            st.lists(st.sampled_from([2, 3]), min_size=n, max_size=n),
+            st.lists(st.lists(st.integers(0, 8), min_size=m, max_size=m), min_size=n, max_size=n),
+            st.lists(st.integers(0, 60), min_size=n, max_size=n),
+            st.lists(st.integers(0, 8), min_size=m, max_size=m),
+        )
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances)
+def test_capacity_never_exceeded_and_optimal(instance):
+    pts, cost, risk, cap = instance
+    points, capacity = np.array(pts), np.array(cap)
+    cost = np.array(cost, dtype=float)
+    penalty = points * (20.0 + np.array(risk))
+    s = solve(points, cost, penalty, capacity)
+    assert (used_points(s.cm_index, points, capacity.size) <= capacity).all()
+    assert objective(s.cm_index, cost, penalty) == brute_force(points, cost, penalty, capacity)
