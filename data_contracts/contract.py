@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from data_contracts.rules import Rule, contract_rules
+
 CONTRACT_DIR = Path(__file__).parent / "contracts"
 
 # Extract tables in the order a drop is loaded (DESIGN section 3).
@@ -23,6 +25,7 @@ TABLES: tuple[str, ...] = (
     "lab_result",
     "observation",
     "case_managers",
+    "area_deprivation",
 )
 
 DUCKDB_TYPES = {
@@ -46,6 +49,8 @@ class Column:
     values: tuple[str, ...] | None = None
     format: str | None = None
     phi: bool = False
+    values_severity: str | None = None
+    format_severity: str | None = None
 
     @property
     def duckdb_type(self) -> str:
@@ -83,6 +88,11 @@ class Contract:
         """The column called `name`."""
         return next(c for c in self.columns if c.name == name)
 
+    @property
+    def checks(self) -> tuple[Rule, ...]:
+        """Every rule of this contract: column attributes, key, then its `rules:` list."""
+        return contract_rules(self)
+
 
 def _column(name: str, spec: dict) -> Column:
     values = spec.get("values")
@@ -94,6 +104,8 @@ def _column(name: str, spec: dict) -> Column:
         values=tuple(str(v) for v in values) if values else None,
         format=spec.get("format"),
         phi=bool(spec.get("phi", False)),
+        values_severity=spec.get("values_severity"),
+        format_severity=spec.get("format_severity"),
     )
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 class ContractError(Exception):
     """An extract breaks its contract badly enough to stop the run (CLI exit code 2)."""
 
-    def __init__(self, file: str, rule: str, message: str, column: str | None = None, action: str = ""):
+    def __init__(
+        self, file: str, rule: str, message: str, column: str | None = None, action: str = ""
+    ):
         self.file = file
         self.column = column
         self.rule = rule

@@ -19,7 +19,10 @@ LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def connect(
-    path: Path | str, read_only: bool = False, threads: int | None = None, memory_limit: str | None = None
+    path: Path | str,
+    read_only: bool = False,
+    threads: int | None = None,
+    memory_limit: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file (created if missing) with the given resource limits."""
     path = Path(path)
@@ -42,6 +45,6 @@ def raw_table_ddl(table: str) -> str:
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every missing `raw_` table, empty, so downstream SQL runs on any subset of extracts."""
+    """Create every missing `raw_` table, empty, so SQL runs on any subset of extracts."""
     for table in TABLES:
         con.execute(raw_table_ddl(table))

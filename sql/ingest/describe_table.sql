@@ -1,0 +1,2 @@
+-- the columns of a table, in order
+select column_name from (describe ${table})

@@ -1,0 +1,2 @@
+-- fragment: the column holds a value
+${col} is not null

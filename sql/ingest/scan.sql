@@ -1,0 +1,7 @@
+-- grain: one row per data row of the source being checked: its ids and, with the DuckDB engine,
+-- one failure bitmask per 64 row-level rules (narrow: the file itself is not copied)
+create or replace temp table __scan as
+select
+    __row,
+    __line${columns}
+from __src

@@ -1,0 +1,2 @@
+-- fragment: a text column loaded as delivered
+s.${col}
