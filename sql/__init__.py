@@ -1,1 +1,1 @@
-"""DuckDB SQL: one relation per file, the runner that builds them in dependency order, reference value sets."""
+"""DuckDB SQL: one relation per file, the runner that orders and builds them, reference sets."""

@@ -1,0 +1,22 @@
+-- grain: one row per EHR medication record (prescription or administration)
+with source as (
+    select * from raw_medication
+),
+
+final as (
+    select
+        medication_id,
+        person_id,
+        encounter_id,
+        coalesce(dispensing_date, prescribing_date) as medication_date,
+        dispensing_date,
+        prescribing_date,
+        nullif(regexp_replace(ndc_code, '[^0-9]', '', 'g'), '') as ndc_code,
+        nullif(trim(rxnorm_code), '') as rxnorm_code,
+        nullif(upper(trim(atc_code)), '') as atc_code,
+        days_supply,
+        quantity
+    from source
+)
+
+select * from final

@@ -1,0 +1,5 @@
+-- grain: one row per stay_id that appears more than once in mart_index_stays
+select stay_id, count(*) as copies
+from mart_index_stays
+group by stay_id
+having count(*) > 1
