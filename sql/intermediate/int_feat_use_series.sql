@@ -1,0 +1,91 @@
+-- grain: one row per person and day with utilization: admissions, ED visits, outpatient visit days, paid amount
+-- Series, each dated by the day it is known: ip_admission (acute stays by admission date),
+-- ed_visit (ED visit days), outpatient_day (days with an office or outpatient service, dated by
+-- the first claim or encounter that shows it), paid (medical paid amounts by the claim's last
+-- service date, pharmacy paid amounts by dispensing date). A window total is the running total at
+-- the cutoff minus the running total at the window's start (int_cut_use_totals).
+with lines as (
+    -- why: CMS place-of-service codes 02/10 telehealth, 11 office, 19/22 outpatient hospital,
+    -- 49 independent clinic, 50 FQHC, 71 public health clinic, 72 rural health clinic; UB-04
+    -- bill types 13x hospital outpatient, 71x rural health clinic, 77x FQHC (not an ED visit).
+    select
+        claim_id,
+        person_id,
+        coalesce(claim_line_start_date, claim_start_date) as line_day,
+        coalesce(discharge_date, claim_end_date, claim_line_end_date, claim_start_date)
+            as line_known,
+        coalesce(revenue_center_code like '045%' or place_of_service_code = '23', false)
+            as is_ed_line,
+        coalesce(claim_type = 'professional' and place_of_service_code
+            in ('02', '10', '11', '19', '22', '49', '50', '71', '72'), false) as is_office_line,
+        coalesce(claim_type = 'institutional'
+            and regexp_matches(bill_type_code, '^(13|71|77)'), false) as is_outpatient_bill,
+        cast(paid_amount as decimal(18, 2)) as paid_amount
+    from int_claim_lines_current
+),
+
+claim_days as (
+    select
+        claim_id,
+        any_value(person_id) as person_id,
+        line_day,
+        max(line_known) as day_known,
+        bool_or(is_ed_line) as has_ed_line,
+        bool_or(is_office_line) as has_office_line,
+        bool_or(is_outpatient_bill) as has_outpatient_bill,
+        sum(paid_amount) as paid_amount
+    from lines
+    group by claim_id, line_day
+),
+
+claims as materialized (
+    select
+        *,
+        max(day_known) over (partition by claim_id) as known_date,
+        bool_or(has_ed_line) over (partition by claim_id) as is_ed
+    from claim_days
+),
+
+visit_days as (
+    select person_id, line_day as visit_day, known_date
+    from claims
+    where has_office_line or (has_outpatient_bill and not is_ed)
+    union all
+    select person_id, encounter_start_date, encounter_start_date
+    from stg_encounter
+    where encounter_type in ('office visit', 'outpatient', 'telehealth', 'ambulatory', 'wellness')
+),
+
+events as (
+    select person_id, 'ip_admission' as series, admission_date as event_date,
+        cast(1 as decimal(18, 2)) as amount
+    from mart_acute_stays
+    union all
+    select person_id, 'ed_visit', visit_date, 1 from int_ed_visits
+    union all
+    select person_id, 'outpatient_day', min(known_date), 1
+    from visit_days
+    where visit_day is not null
+    group by person_id, visit_day
+    union all
+    select person_id, 'paid', known_date, coalesce(paid_amount, 0) from claims
+    union all
+    select person_id, 'paid', dispensing_date,
+        coalesce(cast(paid_amount as decimal(18, 2)), 0)
+    from stg_pharmacy_claim
+),
+
+final as (
+    select
+        person_id,
+        event_date,
+        cast(sum(amount) filter (where series = 'ip_admission') as integer) as ip_admissions,
+        cast(sum(amount) filter (where series = 'ed_visit') as integer) as ed_visits,
+        cast(sum(amount) filter (where series = 'outpatient_day') as integer) as outpatient_days,
+        cast(sum(amount) filter (where series = 'paid') as decimal(18, 2)) as paid_amount
+    from events
+    where event_date is not null
+    group by person_id, event_date
+)
+
+select * from final
