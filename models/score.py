@@ -1,0 +1,117 @@
+"""Score feature rows with a registered model: calibrated probability, raw score and reasons."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import lightgbm as lgb
+import numpy as np
+import pyarrow as pa
+
+from features.registry import Feature
+from models import data
+from models.calibrate import Calibrator
+from models.explain import explain
+
+# Reasons cost a TreeSHAP pass (far slower than scoring), so by default only the rows that reach
+# a worklist (tiers 1-2: the top 15%) get them; `explain_rows` serves any other rows on request.
+REASONS_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A registry entry ready to score: booster, calibrator and the features it was trained on."""
+
+    task: str
+    version: str
+    directory: Path
+    booster: lgb.Booster
+    calibrator: Calibrator
+    columns: list[str]
+    sources: dict[str, Feature]
+
+
+def load_model(model_dir: Path) -> LoadedModel:
+    """Read `model.txt`, `calibrator.json` and `features.json` of one registry entry."""
+    model_dir = Path(model_dir)
+    for name in ("model.txt", "calibrator.json", "features.json"):
+        if not (model_dir / name).exists():
+            raise FileNotFoundError(f"model entry {model_dir} has no {name}; retrain the model")
+    meta = json.loads((model_dir / "features.json").read_text())
+    sources = {f["name"]: Feature(**{**f, "tasks": tuple(f["tasks"])}) for f in meta["features"]}
+    return LoadedModel(
+        task=meta["task"],
+        version=model_dir.name,
+        directory=model_dir,
+        booster=lgb.Booster(model_file=str(model_dir / "model.txt")),
+        calibrator=Calibrator.from_dict(json.loads((model_dir / "calibrator.json").read_text())),
+        columns=list(meta["columns"]),
+        sources=sources,
+    )
+
+
+def predict(model: LoadedModel, x: np.ndarray, threads: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Raw score (log-odds) and calibrated probability per row of `x`."""
+    raw = model.booster.predict(x, raw_score=True, num_threads=threads)
+    return raw, model.calibrator.predict(raw)
+
+
+def explain_rows(model: LoadedModel, x: np.ndarray, threads: int = 2) -> pa.ListArray:
+    """Top plain-language reasons for every row of `x`."""
+    return explain(model.booster, x, model.columns, model.sources, threads)
+
+
+def _reasons_for_top(
+    model: LoadedModel, x: np.ndarray, probability: np.ndarray, share: float, threads: int
+) -> pa.Array:
+    """Reasons for the top `share` of rows by probability; null for the rest."""
+    k = min(len(probability), math.ceil(share * len(probability)))
+    chosen = np.sort(np.argsort(-probability, kind="stable")[:k])
+    if k == 0:
+        return pa.nulls(len(probability), pa.list_(pa.string()))
+    explained = explain_rows(model, x[chosen], threads)
+    slot = np.full(len(probability), -1, dtype=np.int64)
+    slot[chosen] = np.arange(k)
+    index = pa.array(slot, mask=slot < 0)
+    return explained.take(index)
+
+
+def score_table(
+    model: LoadedModel, table: pa.Table, reasons_share: float = REASONS_SHARE, threads: int = 2
+) -> pa.Table:
+    """person_id, as_of_date, probability, raw_score and reasons for rows holding the features."""
+    x = data.to_matrix(table, model.columns)
+    raw, probability = predict(model, x, threads)
+    return pa.table(
+        {
+            "person_id": table.column("person_id"),
+            "as_of_date": table.column("as_of_date"),
+            "probability": pa.array(probability),
+            "raw_score": pa.array(raw),
+            "reasons": _reasons_for_top(model, x, probability, reasons_share, threads),
+        }
+    )
+
+
+def score(
+    con: duckdb.DuckDBPyConnection,
+    task: str,
+    model_dir: Path,
+    rows: pa.Table | None = None,
+    reasons_share: float = REASONS_SHARE,
+    threads: int = 2,
+) -> pa.Table:
+    """Score the rows of `ml_features_<task>` named by `rows` (person_id, as_of_date), or all."""
+    model = load_model(model_dir)
+    if model.task != task:
+        raise ValueError(f"model {model_dir} was trained for {model.task}, not {task}")
+    if rows is None:
+        data.bind(con, task)
+        table = con.sql(data.sql("all_feature_rows")).to_arrow_table()
+    else:
+        table = data.feature_rows(con, task, rows, model.columns)
+    return score_table(model, table, reasons_share, threads)

@@ -1,0 +1,119 @@
+"""Temporal, person-disjoint split: train on older months, stop early and calibrate on the months
+before the test window, test on the newest months, with no test person anywhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from models.tasks import Task
+
+
+@dataclass(frozen=True)
+class Split:
+    """Row indices of each part and the date windows they cover (first day, last day)."""
+
+    train: np.ndarray
+    early_stop: np.ndarray
+    calibration: np.ndarray
+    test: np.ndarray
+    train_window: tuple[date | None, date | None]
+    holdout_window: tuple[date, date]
+    test_window: tuple[date, date | None]
+
+    def sizes(self) -> dict[str, int]:
+        """Rows in each part."""
+        parts = ("train", "early_stop", "calibration", "test")
+        return {p: int(len(getattr(self, p))) for p in parts}
+
+
+def person_uniform(person_ids: pa.Array | pa.ChunkedArray, seed: int, salt: str) -> np.ndarray:
+    """A reproducible number in [0, 1) per row, equal for every row of the same person."""
+    ids = person_ids.combine_chunks() if isinstance(person_ids, pa.ChunkedArray) else person_ids
+    uniq = pc.unique(ids)
+    codes = pc.index_in(ids, value_set=uniq).to_numpy(zero_copy_only=False)
+    key = f"{seed}{salt}".rjust(16, "0")[-16:]
+    hashed = pd.util.hash_array(np.asarray(uniq.to_pylist(), dtype=object), hash_key=key)
+    return ((hashed >> np.uint64(11)).astype(np.float64) / 2.0**53)[codes]
+
+
+def _month_start(day: np.datetime64, months_back: int) -> np.datetime64:
+    return (day.astype("datetime64[M]") - months_back).astype("datetime64[D]")
+
+
+def _day(value: np.datetime64) -> date:
+    return pd.Timestamp(value).date()
+
+
+def temporal_split(
+    person_ids: pa.Array | pa.ChunkedArray,
+    as_of: np.ndarray,
+    labelled: np.ndarray,
+    task: Task,
+    seed: int,
+) -> Split:
+    """Split labelled rows by time and person (DESIGN section 7).
+
+    test = labelled rows in the last `task.test_months` calendar months, of a seeded share of the
+    persons seen there; holdout = the `task.valid_months` before, without test persons, halved by
+    person into early-stopping and calibration rows; train = earlier rows of non-test persons whose
+    outcome window closed before the holdout starts (labels a model could have had at that time).
+    """
+    as_of = np.asarray(as_of, dtype="datetime64[D]")
+    labelled = np.asarray(labelled, dtype=bool)
+    if not labelled.any():
+        raise ValueError(f"{task.name}: no labelled (non-censored) rows to train on")
+    test_start = _month_start(as_of[labelled].max(), task.test_months - 1)
+    holdout_start = _month_start(test_start, task.valid_months)
+    u_test = person_uniform(person_ids, seed, "test")
+    in_window = labelled & (as_of >= test_start)
+    chosen = pa.array(in_window & (u_test < task.test_person_share))
+    test_persons = pc.unique(pc.filter(person_ids, chosen))
+    is_test_person = pc.is_in(person_ids, value_set=test_persons).to_numpy(zero_copy_only=False)
+    test = in_window & is_test_person
+    holdout = labelled & (as_of >= holdout_start) & (as_of < test_start) & ~is_test_person
+    half = person_uniform(person_ids, seed, "calibration") < 0.5
+    matured = as_of + np.timedelta64(task.horizon_days, "D") <= holdout_start
+    train = _cap(np.flatnonzero(labelled & matured & ~is_test_person), task.max_train_rows, seed)
+    split = Split(
+        train=train,
+        early_stop=np.flatnonzero(holdout & ~half),
+        calibration=np.flatnonzero(holdout & half),
+        test=np.flatnonzero(test),
+        train_window=_window(as_of[train]),
+        holdout_window=(_day(holdout_start), _day(test_start - 1)),
+        test_window=(_day(test_start), _window(as_of[test])[1]),
+    )
+    _check(split, task)
+    return split
+
+
+def _window(days: np.ndarray) -> tuple[date | None, date | None]:
+    """First and last day of `days`, or (None, None) when empty."""
+    if len(days) == 0:
+        return (None, None)
+    return (_day(days.min()), _day(days.max()))
+
+
+def _cap(rows: np.ndarray, limit: int | None, seed: int) -> np.ndarray:
+    """At most `limit` of `rows`, a seeded uniform sample kept in row order."""
+    if limit is None or len(rows) <= limit:
+        return rows
+    keep = np.random.default_rng(seed).choice(len(rows), size=limit, replace=False)
+    return rows[np.sort(keep)]
+
+
+def _check(split: Split, task: Task) -> None:
+    empty = [name for name, n in split.sizes().items() if n == 0]
+    if empty:
+        raise ValueError(
+            f"{task.name}: the temporal split left {', '.join(empty)} empty (test window "
+            f"{split.test_window[0]}, holdout from {split.holdout_window[0]}); the data needs more "
+            f"labelled months than test ({task.test_months}) + holdout ({task.valid_months}) + "
+            f"the {task.horizon_days}-day outcome window"
+        )

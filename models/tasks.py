@@ -1,0 +1,69 @@
+"""The prediction tasks: cohort, outcome, horizon, and how each is split for honest evaluation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Task:
+    """One prediction task (DESIGN section 5) and its evaluation design.
+
+    `test_person_share` is the share of persons seen in the test window whose rows form the test
+    set; the rest of those persons are left out of the test window, and every test person is left
+    out of training. 1.0 suits a cohort where a person has few rows (index discharges); a monthly
+    cohort, where every member has a row every month, needs a share below 1 to keep training data.
+    """
+
+    name: str
+    cohort: str
+    outcome: str
+    horizon_days: int
+    test_months: int
+    valid_months: int
+    test_person_share: float
+    max_train_rows: int | None
+    baselines: tuple[str, ...]
+    intended_use: str
+
+
+TASKS: dict[str, Task] = {
+    "readmission_30d": Task(
+        name="readmission_30d",
+        cohort="one row per index discharge (CMS hospital-wide readmission index stays), "
+        "as of the discharge date",
+        outcome="an unplanned acute readmission within 30 days of discharge (CMS planned "
+        "readmission algorithm v4 decides planned)",
+        horizon_days=30,
+        test_months=6,
+        valid_months=4,
+        test_person_share=1.0,
+        max_train_rows=None,
+        baselines=("lace_score", "hospital_score"),
+        intended_use="rank patients at discharge for transitional-care outreach (calls, "
+        "visits, medication reconciliation) within the following 30 days",
+    ),
+    "admission_90d": Task(
+        name="admission_90d",
+        cohort="one row per enrolled member per month start, as of the month start",
+        outcome="an unplanned acute admission in the 90 days from the month start",
+        horizon_days=90,
+        test_months=3,
+        valid_months=3,
+        test_person_share=0.3,
+        max_train_rows=600_000,
+        # LACE and HOSPITAL need an index stay; health plans stratify members by CMS-HCC.
+        baselines=("hcc_risk_score",),
+        intended_use="stratify an enrolled population each month so care-management "
+        "programs reach the members most likely to be admitted in the next 90 days",
+    ),
+}
+
+
+def get_task(name: str) -> Task:
+    """The task called `name`, or a clear error listing the known tasks."""
+    try:
+        return TASKS[name]
+    except KeyError:
+        known = ", ".join(TASKS)
+        raise ValueError(f"unknown task {name!r}; known tasks: {known}") from None

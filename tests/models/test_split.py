@@ -1,0 +1,104 @@
+"""The temporal split: no person on both sides, test strictly later, labels matured, seeded."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from models.split import person_uniform, temporal_split
+from models.tasks import get_task
+
+TASK = get_task("readmission_30d")
+
+
+def _rows(persons: int = 400, per: int = 12, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    person = np.repeat(np.arange(persons), per)
+    days = rng.integers(0, 3 * 365, len(person))
+    as_of = np.datetime64("2022-01-01") + days.astype("timedelta64[D]")
+    ids = pa.array(np.char.add("P", person.astype(str)))
+    labelled = as_of < np.datetime64("2024-12-01")
+    return ids, as_of, labelled
+
+
+def _persons(ids: pa.Array, index: np.ndarray) -> set[str]:
+    return set(ids.take(pa.array(index)).to_pylist())
+
+
+def test_no_test_person_anywhere_else_and_test_strictly_later():
+    ids, as_of, labelled = _rows()
+    split = temporal_split(ids, as_of, labelled, TASK, seed=1)
+    test = _persons(ids, split.test)
+    for part in (split.train, split.early_stop, split.calibration):
+        assert not test & _persons(ids, part)
+    assert as_of[split.test].min() > as_of[split.train].max()
+    assert as_of[split.test].min() > as_of[split.calibration].max()
+    assert not _persons(ids, split.early_stop) & _persons(ids, split.calibration)
+
+
+def test_windows_follow_the_task_and_training_labels_have_matured():
+    ids, as_of, labelled = _rows()
+    split = temporal_split(ids, as_of, labelled, TASK, seed=1)
+    assert str(split.test_window[0]) == "2024-06-01"  # last labelled month Nov 2024, 6 months
+    assert str(split.holdout_window[0]) == "2024-02-01"  # 4 months before the test window
+    horizon = np.timedelta64(TASK.horizon_days, "D")
+    assert (as_of[split.train] + horizon <= np.datetime64("2024-02-01")).all()
+    assert labelled[np.concatenate([split.train, split.test, split.calibration])].all()
+
+
+def test_censored_rows_are_never_used():
+    ids, as_of, labelled = _rows()
+    labelled = labelled & (np.arange(len(labelled)) % 3 != 0)
+    split = temporal_split(ids, as_of, labelled, TASK, seed=1)
+    used = np.concatenate([split.train, split.early_stop, split.calibration, split.test])
+    assert labelled[used].all()
+
+
+def test_test_person_share_samples_persons_and_keeps_training_data():
+    ids, as_of, labelled = _rows()
+    monthly = dataclasses.replace(TASK, test_person_share=0.3)
+    split = temporal_split(ids, as_of, labelled, monthly, seed=1)
+    everyone = temporal_split(ids, as_of, labelled, TASK, seed=1)
+    share = len(_persons(ids, split.test)) / len(_persons(ids, everyone.test))
+    assert 0.2 < share < 0.4
+    assert len(split.train) > 2 * len(everyone.train)
+
+
+def test_same_seed_same_split_and_another_seed_differs():
+    ids, as_of, labelled = _rows()
+    monthly = dataclasses.replace(TASK, test_person_share=0.5)
+    a = temporal_split(ids, as_of, labelled, monthly, seed=1)
+    b = temporal_split(ids, as_of, labelled, monthly, seed=1)
+    c = temporal_split(ids, as_of, labelled, monthly, seed=2)
+    assert np.array_equal(a.test, b.test) and np.array_equal(a.calibration, b.calibration)
+    assert not np.array_equal(a.test, c.test)
+
+
+def test_person_uniform_is_constant_per_person():
+    ids = pa.array(["a", "b", "a", "c", "b"])
+    u = person_uniform(ids, seed=3, salt="x")
+    assert u[0] == u[2] and u[1] == u[4] and len(set(u)) == 3
+    assert ((u >= 0) & (u < 1)).all()
+
+
+def test_training_row_cap_is_a_seeded_sample():
+    ids, as_of, labelled = _rows()
+    capped = dataclasses.replace(TASK, max_train_rows=500, test_person_share=0.3)
+    split = temporal_split(ids, as_of, labelled, capped, seed=1)
+    assert len(split.train) == 500 and np.all(np.diff(split.train) > 0)
+
+
+def test_too_little_history_is_a_clear_error():
+    ids, as_of, labelled = _rows()
+    recent = as_of >= np.datetime64("2024-09-01")
+    with pytest.raises(ValueError, match="left train"):
+        temporal_split(ids.filter(pa.array(recent)), as_of[recent], labelled[recent], TASK, 1)
+
+
+def test_no_labelled_rows_is_a_clear_error():
+    ids, as_of, labelled = _rows(persons=5, per=2)
+    with pytest.raises(ValueError, match="no labelled"):
+        temporal_split(ids, as_of, np.zeros_like(labelled), TASK, 1)
