@@ -67,7 +67,8 @@ def test_rerun_of_the_same_night_replaces_its_rows(con):
 
 def test_disenrolled_member_is_released(con):
     run_caseload(con, "r1", RUN_DATE)
-    later = RUN_DATE + timedelta(days=1)
+    # the span ended two days before the run: one day before the data end, so not enrolled
+    later = RUN_DATE + timedelta(days=2)
     con.execute(
         "insert into raw_eligibility (person_id, member_id, birth_date, enrollment_start_date, "
         "enrollment_end_date, payer) values ('p4', 'm4', date '1970-05-05', date '2023-01-01', "
