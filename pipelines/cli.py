@@ -15,6 +15,8 @@ import typer
 from data_contracts.errors import ContractError
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# A busy machine can take long to start the local ephemeral API; wait rather than fail.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 app = typer.Typer(
     name="readmit",
@@ -31,6 +33,11 @@ app = typer.Typer(
 # (module under pipelines.commands, function, command name), in the order `--help` lists them.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("synth", "synth", "synth"),
+    ("validate", "validate", "validate"),
+    ("ingest", "ingest", "ingest"),
+    ("build", "build", "build"),
+    ("train", "train", "train"),
+    ("nightly", "nightly", "nightly"),
     ("demo", "demo", "demo"),
 )
 
@@ -38,7 +45,7 @@ DEBUG_ENV = "READMIT_DEBUG"
 
 
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn errors into a one-paragraph message and exit code (2 contract, 1 other); `--debug` keeps tracebacks."""
+    """One-paragraph message and exit code (2 contract, 1 other); `--debug` keeps tracebacks."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -68,7 +75,9 @@ def _report(exc: BaseException, title: str) -> None:
 
 
 @app.callback()
-def main(debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on failure.")) -> None:
+def main(
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on failure."),
+) -> None:
     """Readmission risk stratification and caseload pipeline."""
     if debug:
         os.environ[DEBUG_ENV] = "1"

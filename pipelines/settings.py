@@ -28,6 +28,17 @@ class Settings(BaseModel):
     max_bad_row_share: float = Field(
         0.05, ge=0, le=1, description="Share of bad rows above which a file stops the run"
     )
+    tier1_share: float = Field(0.05, ge=0, le=1, description="Tier 1 (intensive): top share")
+    tier2_share: float = Field(0.10, ge=0, le=1, description="Tier 2 (high): the next share")
+    tier3_share: float = Field(0.15, ge=0, le=1, description="Tier 3 (rising): the next share")
+    tier3_rise_points: float = Field(
+        0.10, gt=0, le=1, description="A rise in probability since the last run that makes tier 3"
+    )
+    tier1_points: int = Field(3, ge=1, description="Caseload acuity points of a tier 1 patient")
+    tier2_points: int = Field(2, ge=1, description="Caseload acuity points of a tier 2 patient")
+    output_mode: int = Field(0o600, description="File mode of published outputs (owner-only)")
+    nightly_cron: str = Field("0 2 * * *", description="When `readmit serve` runs the nightly flow")
+    retrain_cron: str = Field("0 3 1 * *", description="When `readmit serve` retrains (monthly)")
     duckdb_threads: int | None = Field(
         None, ge=1, description="DuckDB threads (default: all cores)"
     )

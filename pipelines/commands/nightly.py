@@ -1,0 +1,34 @@
+"""`readmit nightly`: one local Prefect run of the nightly flow (no server to set up)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from pipelines.settings import load_settings
+
+console = Console()
+
+
+def nightly(
+    landing: Path = typer.Option(
+        ..., "--landing", help="Landing folder holding <extract_date>/ drops."
+    ),
+    workspace: Path | None = typer.Option(
+        None, "--workspace", help="Workspace folder (default ./workspace or READMIT_WORKSPACE)."
+    ),
+    truth: Path | None = typer.Option(
+        None, "--truth", help="Generator truth file, used only to report the oracle AUROC."
+    ),
+) -> None:
+    """Validate, load, build, score, tier and publish once (trains first if no model exists)."""
+    from pipelines.flows import nightly as nightly_flow
+
+    settings = load_settings(workspace=workspace)
+    result = nightly_flow(str(landing), str(settings.workspace), str(truth) if truth else None)
+    console.print(f"run {result['run_id']} published to {result['latest']}")
+    for task, counts in result["scored"].items():
+        tiers = ", ".join(f"tier {t}: {counts.get(f'tier_{t}', 0)}" for t in (1, 2, 3, 4))
+        console.print(f"  {task}: {counts['rows']} scored ({tiers})")
