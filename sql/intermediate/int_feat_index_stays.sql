@@ -17,16 +17,16 @@ stay_cancer as (
     -- why: HOSPITAL's "discharge from an oncology service" (Donze 2013). Claims and EHR extracts
     -- carry no service, and stays whose principal diagnosis is a cancer are excluded as index
     -- stays (CMS: medical treatment of cancer), so the proxy is active cancer coded during the
-    -- stay: a malignant neoplasm (C00-C96 incl. C4A/C7A/C7B, not C44 skin) or an encounter for
-    -- radiotherapy or chemotherapy (Z51.0, Z51.1), as Aubert 2016 adapted the score.
+    -- stay (known between admission and discharge): a malignant neoplasm (C00-C96 incl.
+    -- C4A/C7A/C7B, not C44 skin) or an encounter for radiotherapy or chemotherapy (Z51.0,
+    -- Z51.1), as Aubert 2016 adapted the score.
     select distinct d.spine_id
-    from int_cut_diagnoses as d
+    from int_cut_dx_events as d
     inner join index_stays as i on d.spine_id = i.spine_id
     where d.task = 'readmission_30d'
-        and d.code_system = 'icd-10-cm'
-        and d.service_date between i.admission_date and i.discharge_date
-        and regexp_matches(d.diagnosis_code, '^(C[0-8][0-9A-Z]|C9[0-6]|Z510|Z511)')
-        and not starts_with(d.diagnosis_code, 'C44')
+        and d.known_date between i.admission_date and i.discharge_date
+        and regexp_matches(d.icd_10_cm, '^(C[0-8][0-9A-Z]|C9[0-6]|Z510|Z511)')
+        and not starts_with(d.icd_10_cm, 'C44')
 ),
 
 stay_procedures as (
