@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from features.matrix import build_feature_matrices
 from pipelines.errors import ReadmitError
 from pipelines.settings import Settings, load_settings
 from pipelines.warehouse import connect, ensure_raw_tables
@@ -71,6 +72,9 @@ def build_warehouse(
         load_reference(con)
         load_comorbidity_reference(con)
         result = runner.build(con, targets=targets, variables=variables, progress=progress)
+        if not targets:
+            # the matrices need every feat_ table: only a full build writes ml_features_<task>
+            build_feature_matrices(con)
         failing = [name for name, found in runner.run_assertions(con, skip_missing=True) if found]
         return BuildReport(result, failing, *_headlines(con, result))
     finally:
