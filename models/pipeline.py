@@ -209,7 +209,7 @@ def _training_facts(
         "seed": config.seed,
         "threads": config.threads,
         "train_window": [str(d) for d in split.train_window],
-        "holdout_window": [str(d) for d in split.holdout_window],
+        "calibration_window": [str(d) for d in split.calibration_window],
         "test_window": [str(d) for d in split.test_window],
         "rows": split.sizes(),
         "events": {name: int(y.sum()) for name, (_, y) in parts.items()},
@@ -218,6 +218,7 @@ def _training_facts(
         "lightgbm_params": lgb_params(config.seed, config.threads, config.lgb_overrides),
         "lightgbm_version": lgb.__version__,
         "test_person_share": task.test_person_share,
+        "early_stop_share": task.early_stop_share,
         "max_train_rows": task.max_train_rows,
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import duckdb
@@ -35,6 +35,13 @@ class LoadedModel:
     sources: dict[str, Feature]
 
 
+def _feature(saved: dict) -> Feature:
+    """A registry feature as saved at training time (fields added to Feature later default)."""
+    known = {f.name for f in fields(Feature)}
+    kept = {k: tuple(v) if k == "tasks" else v for k, v in saved.items() if k in known}
+    return Feature(**kept)
+
+
 def load_model(model_dir: Path) -> LoadedModel:
     """Read `model.txt`, `calibrator.json` and `features.json` of one registry entry."""
     model_dir = Path(model_dir)
@@ -42,7 +49,7 @@ def load_model(model_dir: Path) -> LoadedModel:
         if not (model_dir / name).exists():
             raise FileNotFoundError(f"model entry {model_dir} has no {name}; retrain the model")
     meta = json.loads((model_dir / "features.json").read_text())
-    sources = {f["name"]: Feature(**{**f, "tasks": tuple(f["tasks"])}) for f in meta["features"]}
+    sources = {f["name"]: _feature(f) for f in meta["features"]}
     return LoadedModel(
         task=meta["task"],
         version=model_dir.name,

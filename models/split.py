@@ -1,5 +1,6 @@
-"""Temporal, person-disjoint split: train on older months, stop early and calibrate on the months
-before the test window, test on the newest months, with no test person anywhere else."""
+"""Temporal, person-disjoint split: train on older months (early stopping on a fold of persons),
+calibrate on the months before the test window, test on the newest months; no test person
+appears anywhere else."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class Split:
     calibration: np.ndarray
     test: np.ndarray
     train_window: tuple[date | None, date | None]
-    holdout_window: tuple[date, date]
+    calibration_window: tuple[date, date]
     test_window: tuple[date, date | None]
 
     def sizes(self) -> dict[str, int]:
@@ -60,33 +61,35 @@ def temporal_split(
     """Split labelled rows by time and person (DESIGN section 7).
 
     test = labelled rows in the last `task.test_months` calendar months, of a seeded share of the
-    persons seen there; holdout = the `task.valid_months` before, without test persons, halved by
-    person into early-stopping and calibration rows; train = earlier rows of non-test persons whose
-    outcome window closed before the holdout starts (labels a model could have had at that time).
+    persons seen there; calibration = the `task.valid_months` before, without test persons;
+    fitting rows = earlier rows of non-test persons whose outcome window closed before the
+    calibration window starts (labels a model could have had then), split by person into
+    early-stopping (`task.early_stop_share` of persons) and training rows.
     """
     as_of = np.asarray(as_of, dtype="datetime64[D]")
     labelled = np.asarray(labelled, dtype=bool)
     if not labelled.any():
         raise ValueError(f"{task.name}: no labelled (non-censored) rows to train on")
     test_start = _month_start(as_of[labelled].max(), task.test_months - 1)
-    holdout_start = _month_start(test_start, task.valid_months)
+    calibration_start = _month_start(test_start, task.valid_months)
     u_test = person_uniform(person_ids, seed, "test")
     in_window = labelled & (as_of >= test_start)
     chosen = pa.array(in_window & (u_test < task.test_person_share))
     test_persons = pc.unique(pc.filter(person_ids, chosen))
     is_test_person = pc.is_in(person_ids, value_set=test_persons).to_numpy(zero_copy_only=False)
     test = in_window & is_test_person
-    holdout = labelled & (as_of >= holdout_start) & (as_of < test_start) & ~is_test_person
-    half = person_uniform(person_ids, seed, "calibration") < 0.5
-    matured = as_of + np.timedelta64(task.horizon_days, "D") <= holdout_start
-    train = _cap(np.flatnonzero(labelled & matured & ~is_test_person), task.max_train_rows, seed)
+    calibration = labelled & (as_of >= calibration_start) & (as_of < test_start) & ~is_test_person
+    matured = as_of + np.timedelta64(task.horizon_days, "D") <= calibration_start
+    fitting = labelled & matured & ~is_test_person
+    stopper = person_uniform(person_ids, seed, "early_stop") < task.early_stop_share
+    train = _cap(np.flatnonzero(fitting & ~stopper), task.max_train_rows, seed)
     split = Split(
         train=train,
-        early_stop=np.flatnonzero(holdout & ~half),
-        calibration=np.flatnonzero(holdout & half),
+        early_stop=np.flatnonzero(fitting & stopper),
+        calibration=np.flatnonzero(calibration),
         test=np.flatnonzero(test),
         train_window=_window(as_of[train]),
-        holdout_window=(_day(holdout_start), _day(test_start - 1)),
+        calibration_window=(_day(calibration_start), _day(test_start - 1)),
         test_window=(_day(test_start), _window(as_of[test])[1]),
     )
     _check(split, task)
@@ -113,7 +116,8 @@ def _check(split: Split, task: Task) -> None:
     if empty:
         raise ValueError(
             f"{task.name}: the temporal split left {', '.join(empty)} empty (test window "
-            f"{split.test_window[0]}, holdout from {split.holdout_window[0]}); the data needs more "
-            f"labelled months than test ({task.test_months}) + holdout ({task.valid_months}) + "
+            f"{split.test_window[0]}, calibration from {split.calibration_window[0]}); the data "
+            f"needs more labelled months than test ({task.test_months}) + calibration "
+            f"({task.valid_months}) + "
             f"the {task.horizon_days}-day outcome window"
         )

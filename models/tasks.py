@@ -22,6 +22,7 @@ class Task:
     test_months: int
     valid_months: int
     test_person_share: float
+    early_stop_share: float
     max_train_rows: int | None
     baselines: tuple[str, ...]
     intended_use: str
@@ -38,6 +39,7 @@ TASKS: dict[str, Task] = {
         test_months=6,
         valid_months=4,
         test_person_share=1.0,
+        early_stop_share=0.15,
         max_train_rows=None,
         baselines=("lace_score", "hospital_score"),
         intended_use="rank patients at discharge for transitional-care outreach (calls, "
@@ -51,6 +53,7 @@ TASKS: dict[str, Task] = {
         test_months=3,
         valid_months=3,
         test_person_share=0.3,
+        early_stop_share=0.15,
         max_train_rows=600_000,
         # LACE and HOSPITAL need an index stay; health plans stratify members by CMS-HCC.
         baselines=("hcc_risk_score",),

@@ -138,16 +138,17 @@ def _summary(result: TrainResult, registered: Registered) -> None:
         table.add_row(*row)
     console.print(table)
     metrics = registered.metrics
-    if metrics.get("oracle_auroc") is not None:
+    if metrics.get("oracle_share") is not None:
         console.print(
             f"Oracle AUROC {metrics['oracle_auroc']:.3f} on {metrics['oracle_rows']:,} test rows; "
             f"the model reaches {metrics['oracle_share']:.1%} of it."
         )
     flags = (metrics.get("subgroups") or {}).get("flags", [])
     for flag in flags:
+        groups = {flag["low_group"], flag["high_group"]}
         console.print(
             f"[yellow]Subgroup gap[/yellow] {flag['attribute']} {flag['metric']}: "
-            f"{flag['gap']:+.3f} ({flag['low_group']} / {flag['high_group']})"
+            f"{flag['gap']:+.3f} ({' vs '.join(sorted(groups))})"
         )
     status = registered.decision.status
     console.print(f"[bold]{status}[/bold]: {registered.decision.reason}.")

@@ -60,7 +60,7 @@ def test_training_is_deterministic(warehouse, trained):
 def test_training_facts_record_windows_sizes_and_parameters(trained):
     t = trained.training
     assert t["rows"]["test"] == len(trained.y_test) and t["events"]["test"] == trained.y_test.sum()
-    assert t["test_window"][0] > t["holdout_window"][1] > t["train_window"][1]
+    assert t["test_window"][0] > t["calibration_window"][1] > t["train_window"][1]
     assert t["lightgbm_params"]["deterministic"] and t["lightgbm_params"]["seed"] == FAST.seed
     assert t["trees"] == trained.booster.num_trees() and t["lightgbm_version"] == lgb.__version__
     assert trained.metrics["top_features"][0]["feature"] in trained.columns

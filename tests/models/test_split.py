@@ -36,16 +36,18 @@ def test_no_test_person_anywhere_else_and_test_strictly_later():
         assert not test & _persons(ids, part)
     assert as_of[split.test].min() > as_of[split.train].max()
     assert as_of[split.test].min() > as_of[split.calibration].max()
-    assert not _persons(ids, split.early_stop) & _persons(ids, split.calibration)
+    assert as_of[split.calibration].min() > as_of[split.train].max()
+    assert not _persons(ids, split.early_stop) & _persons(ids, split.train)
 
 
 def test_windows_follow_the_task_and_training_labels_have_matured():
     ids, as_of, labelled = _rows()
     split = temporal_split(ids, as_of, labelled, TASK, seed=1)
     assert str(split.test_window[0]) == "2024-06-01"  # last labelled month Nov 2024, 6 months
-    assert str(split.holdout_window[0]) == "2024-02-01"  # 4 months before the test window
+    assert str(split.calibration_window[0]) == "2024-02-01"  # 4 months before the test window
     horizon = np.timedelta64(TASK.horizon_days, "D")
-    assert (as_of[split.train] + horizon <= np.datetime64("2024-02-01")).all()
+    for part in (split.train, split.early_stop):
+        assert (as_of[part] + horizon <= np.datetime64("2024-02-01")).all()
     assert labelled[np.concatenate([split.train, split.test, split.calibration])].all()
 
 
