@@ -85,7 +85,7 @@ UTILIZATION = [
         "outpatient_visits_12m",
         "utilization",
         "Office and outpatient visit days known in the 365 days up to the cutoff.",
-        "only {value} outpatient visit{s} in the last 12 months",
+        "{value} outpatient visit{s} in the last 12 months",
         direction="lower",
     ),
     Feature(
@@ -104,7 +104,7 @@ UTILIZATION = [
         "int",
         "Days from the previous acute discharge to the index admission (readmission_30d) or "
         "to the cutoff (admission_90d); null when there was no earlier stay.",
-        "previous hospital discharge only {value} day{s} earlier",
+        "previous hospital discharge {value} day{s} earlier",
         direction="lower",
         max_missing_share=1.0,
     ),
@@ -201,7 +201,7 @@ CLINICAL = [
         "float",
         "Proportion of days covered by statin fills over the 180 days up to the cutoff "
         "(PQA method, at least two fills); null when not on a statin.",
-        "statin supply covered only {value} of days",
+        "statin refills covered {value} of days (80% counts as adherent)",
         direction="lower",
         max_missing_share=1.0,
     ),
@@ -212,7 +212,7 @@ CLINICAL = [
         "float",
         "Proportion of days covered by ACE inhibitor, ARB or renin inhibitor fills over the "
         "180 days up to the cutoff (PQA method); null when not on one.",
-        "blood-pressure medicine supply covered only {value} of days",
+        "blood-pressure medicine refills covered {value} of days (80% counts as adherent)",
         direction="lower",
         max_missing_share=1.0,
     ),
@@ -223,7 +223,7 @@ CLINICAL = [
         "float",
         "Proportion of days covered by non-insulin diabetes medicine fills over the 180 days "
         "up to the cutoff (PQA method); null when not on one.",
-        "diabetes medicine supply covered only {value} of days",
+        "diabetes medicine refills covered {value} of days (80% counts as adherent)",
         direction="lower",
         max_missing_share=1.0,
     ),
@@ -237,7 +237,7 @@ RULE_SCORES = [
         "int",
         "LACE index (van Walraven 2010): length of stay, acuity, Charlson, ED visits in the "
         "6 months before admission; 0-19.",
-        "LACE score {value} of 19",
+        "LACE readmission score {value} of 19",
         tasks=READMISSION,
     ),
     Feature(
@@ -247,7 +247,7 @@ RULE_SCORES = [
         "int",
         "HOSPITAL score (Donze 2013): hemoglobin, oncology, sodium, procedure, index type, "
         "admissions in the previous 12 months, length of stay; 0-13.",
-        "HOSPITAL score {value} of 13",
+        "HOSPITAL readmission score {value} of 13",
         tasks=READMISSION,
     ),
 ]

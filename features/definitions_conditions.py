@@ -68,7 +68,7 @@ COMORBIDITY: list[Feature] = [
         "int",
         "Charlson comorbidity index (Quan 2005 ICD-10 codes, Charlson 1987 weights) over the "
         "365 days up to the cutoff.",
-        "Charlson comorbidity score of {value}",
+        "Charlson comorbidity score {value} (from coded conditions)",
     ),
     *(_elixhauser_flag(code, reason) for code, reason in ELIXHAUSER.items()),
     Feature(
@@ -77,7 +77,7 @@ COMORBIDITY: list[Feature] = [
         "points",
         "int",
         "AHRQ Elixhauser readmission index (Moore 2017 weights) of the flags above.",
-        "Elixhauser readmission index of {value}",
+        "Elixhauser readmission index {value} (from coded conditions)",
     ),
     Feature(
         "hcc_risk_score",
@@ -86,7 +86,7 @@ COMORBIDITY: list[Feature] = [
         "float",
         "CMS-HCC V28 community risk score (2026 coefficients) from diagnoses in the 365 days "
         "up to the cutoff, age, sex, dual status and entitlement; null when sex is unknown.",
-        "CMS-HCC risk score of {value}",
+        "CMS-HCC risk score {value} (1.00 is an average patient)",
         max_missing_share=0.05,
     ),
     Feature(
@@ -148,7 +148,7 @@ def _social_features() -> list[Feature]:
             "float",
             "Area Deprivation Index national percentile of the person's 5-digit ZIP code, when an "
             "area-deprivation file was supplied; null otherwise.",
-            "lives in a deprived area ({value} of 100 nationally)",
+            "lives in a deprived area (national percentile {value} of 100)",
             max_missing_share=1.0,
         ),
     ]

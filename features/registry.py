@@ -59,6 +59,8 @@ class Feature:
             return f"{float(value):,.0f}"
         if self.unit == "share of days":
             return f"{float(value):.0%}"
+        if self.unit == "percentile":
+            return f"{float(value):.0f}"
         if self.dtype == "float":
             return f"{float(value):.1f}" if self.unit != "RAF" else f"{float(value):.2f}"
         return str(value)

@@ -19,6 +19,10 @@ MED_REC = "Medication reconciliation"
 REFERRAL = "Social-work referral"
 CHECK_IN = "Check-in call"
 ACTIONS = (OUTREACH, VISIT, MED_REC, REFERRAL, CHECK_IN)
+# why: a discharge opens a transition of care for 30 days (CMS TCM covers the 30 days from the
+# discharge; HEDIS TRC counts follow-up within 30 days); after that there is no visit to chase.
+RECENT_DAYS = 30
+VISIT_DAYS = 7
 NO_DATE = np.datetime64("NaT", "D")
 
 
@@ -39,7 +43,7 @@ def action_due_dates(
     medication_count: np.ndarray,
     has_social_need: np.ndarray,
     polypharmacy: float = 10.0,
-    recent_days: int = 30,
+    recent_days: int = RECENT_DAYS,
     holidays: Sequence[date] = (),
 ) -> np.ndarray:
     """Due date of every action in `ACTIONS` order per row (NaT where the action does not apply)."""
@@ -49,7 +53,8 @@ def action_due_dates(
     open_transition = recent & ~np.asarray(visit_done, dtype=bool)
     outreach = add_business_days(discharge, 2, holidays)
     outreach_open = open_transition & (outreach >= today)
-    visit = discharge + np.timedelta64(7, "D")
+    # day 7 falling on a weekend or holiday: the visit has to happen by the business day before
+    visit = add_business_days(discharge + np.timedelta64(VISIT_DAYS, "D"), 0, holidays)
     soon = add_business_days(np.full(discharge.shape, today), 5, holidays)
     many_meds = np.nan_to_num(np.asarray(medication_count, dtype=float), nan=0.0) >= polypharmacy
     med_due = np.where(open_transition, visit, soon)

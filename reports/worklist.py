@@ -14,7 +14,15 @@ import numpy as np
 import polars as pl
 
 from reports import sources
-from reports.actions import action_due_dates, choose_next
+from reports.actions import (
+    ACTIONS,
+    RECENT_DAYS,
+    REFERRAL,
+    VISIT,
+    VISIT_DAYS,
+    action_due_dates,
+    choose_next,
+)
 from reports.publish import render, safe_stem, write_private
 
 log = logging.getLogger(__name__)
@@ -27,6 +35,10 @@ CSV_COLUMNS = (
     "next_action", "due_date", "other_actions", "follow_up_visit", "task", "status",
 )  # fmt: skip
 TASK_LABELS = {"readmission_30d": "30-day readmission", "admission_90d": "90-day admission"}
+# a social worker or community health worker does not refer to social work: they act on the need
+OWN_REFERRAL = "Connect to community resources"
+SOCIAL_ROLES = ("SW", "CHW")
+URGENT_SHOWN = 25
 
 
 def _trend_arrow(points: pl.Expr) -> pl.Expr:
@@ -61,33 +73,64 @@ def add_actions(
         next_action=pl.Series(action, dtype=pl.String),
         due_date=pl.Series(due_date).cast(pl.Date),
         other_actions=pl.Series(others, dtype=pl.String),
+        visit_due=pl.Series(due[:, ACTIONS.index(VISIT)]).cast(pl.Date),
     )
 
 
-def shape_rows(frame: pl.DataFrame) -> pl.DataFrame:
+def follow_up_state(run_date: date) -> pl.Expr:
+    """Where the follow-up visit after the last discharge stands (DESIGN section 9).
+
+    'done' (a visit within 30 days), 'due' (a recent discharge, inside the 7-day window),
+    'late' (recent, past 7 days, no visit yet), 'lapsed' (discharged over 30 days ago with no
+    visit in its 30 days: nothing left to book) or 'none' (no discharge on record).
+    """
+    days = (pl.lit(run_date) - pl.col("last_discharge_date")).dt.total_days()
+    return (
+        pl.when(pl.col("last_discharge_date").is_null())
+        .then(pl.lit("none"))
+        .when(pl.col("first_visit_date").is_not_null())
+        .then(pl.lit("done"))
+        .when(days > RECENT_DAYS)
+        .then(pl.lit("lapsed"))
+        .when(days > VISIT_DAYS)
+        .then(pl.lit("late"))
+        .otherwise(pl.lit("due"))
+    )
+
+
+def follow_up_text() -> pl.Expr:
+    """The CSV cell of the follow-up visit column, from `follow_up_state`."""
+    state = pl.col("follow_up_state")
+    return (
+        pl.when(state == "done")
+        .then(pl.lit("yes ") + pl.col("first_visit_date").dt.strftime("%Y-%m-%d"))
+        .when(state.is_in(["due", "late"]))
+        .then(pl.lit("not yet"))
+        .when(state == "lapsed")
+        .then(pl.lit(f"none within {RECENT_DAYS} days"))
+        .otherwise(pl.lit(""))
+    )
+
+
+def shape_rows(frame: pl.DataFrame, run_date: date) -> pl.DataFrame:
     """Display columns: rank by risk within each list, risk %, trend, reasons, follow-up."""
     trend = (pl.col("trend") * 100).round(1)
-    visit = (
-        pl.when(pl.col("last_discharge_date").is_null())
-        .then(pl.lit(""))
-        .when(pl.col("first_visit_date").is_not_null())
-        .then(pl.lit("yes ") + pl.col("first_visit_date").dt.strftime("%Y-%m-%d"))
-        .otherwise(pl.lit("no"))
-    )
     reasons = pl.col("reasons").list
-    return frame.sort(
-        ["cm_id", "probability", "person_id"], descending=[False, True, False]
-    ).with_columns(
-        rank=pl.int_range(1, pl.len() + 1).over("cm_id"),
-        risk_pct=(pl.col("probability") * 100).round(0).cast(pl.Int32),
-        trend_points=trend,
-        trend_arrow=_trend_arrow(trend),
-        reason_1=reasons.get(0, null_on_oob=True),
-        reason_2=reasons.get(1, null_on_oob=True),
-        reason_3=reasons.get(2, null_on_oob=True),
-        social_text=pl.col("social_needs").list.join(", "),
-        follow_up_visit=visit,
-        task_label=pl.col("task").replace_strict(TASK_LABELS, default=pl.col("task")),
+    return (
+        frame.sort(["cm_id", "probability", "person_id"], descending=[False, True, False])
+        .with_columns(
+            rank=pl.int_range(1, pl.len() + 1).over("cm_id"),
+            risk_pct=(pl.col("probability") * 100).round(0).cast(pl.Int32),
+            trend_points=trend,
+            trend_arrow=_trend_arrow(trend),
+            reason_1=reasons.get(0, null_on_oob=True),
+            reason_2=reasons.get(1, null_on_oob=True),
+            reason_3=reasons.get(2, null_on_oob=True),
+            social_text=pl.col("social_needs").list.join(", "),
+            task_label=pl.col("task").replace_strict(TASK_LABELS, default=pl.col("task")),
+            follow_up_state=follow_up_state(run_date),
+        )
+        .with_columns(follow_up_visit=follow_up_text())
     )
 
 
@@ -102,10 +145,30 @@ def worklist_rows(
     with sources.prepared(con, run_id, run_date):
         frame = pl.from_arrow(sources.query(con, "rpt_worklist"))
         roster = pl.from_arrow(sources.query(con, "rpt_roster"))
-    frame = shape_rows(add_actions(frame, run_date, polypharmacy, holidays)).with_columns(
+    frame = shape_rows(add_actions(frame, run_date, polypharmacy, holidays), run_date)
+    frame = frame.with_columns(
         days_since_discharge=(pl.lit(run_date) - pl.col("last_discharge_date")).dt.total_days()
     )
-    return frame.join(roster.select("cm_id", cm_name="name", cm_role="role"), "cm_id", "left")
+    frame = frame.join(roster.select("cm_id", cm_name="name", cm_role="role"), "cm_id", "left")
+    return frame.with_columns(role_wording(pl.col("cm_role")))
+
+
+def role_wording(role: pl.Expr) -> list[pl.Expr]:
+    """Social-work referral reads as connecting to resources on a SW or CHW list."""
+    own = role.is_in(SOCIAL_ROLES).fill_null(False)
+    return [
+        pl.when(own)
+        .then(pl.col(c).str.replace_all(REFERRAL, OWN_REFERRAL, literal=True))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in ("next_action", "other_actions")
+    ]
+
+
+def urgent_rows(rows: pl.DataFrame, run_date: date) -> list[dict]:
+    """Rows whose next action is overdue or due today: most overdue first, then by rank."""
+    due = rows.filter(pl.col("due_date") <= run_date).sort("due_date", "rank")
+    return due.head(URGENT_SHOWN).to_dicts()
 
 
 def _csv_text(rows: pl.DataFrame) -> str:
@@ -130,6 +193,7 @@ def _page(rows: pl.DataFrame, title: str, cm: dict, run_date: date) -> str:
         "script_sha256": base64.b64encode(script_hash).decode(),
         "overdue": int((rows["due_date"] < run_date).sum()),
         "due_today": int((rows["due_date"] == run_date).sum()),
+        "urgent": urgent_rows(rows, run_date),
     }
     return render("worklist.html.j2", **context)
 

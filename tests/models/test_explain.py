@@ -11,6 +11,7 @@ from models.explain import (
     contributions,
     explain,
     group_contributions,
+    reason_group_of,
     reason_texts,
     reasons_column,
     top_features,
@@ -88,3 +89,91 @@ def test_a_custom_feature_uses_its_own_template():
     )
     top, valid = top_features(np.array([[0.2]]), np.array([[2.0]]), [feature])
     assert reason_texts(top, valid, np.array([[2.0]]), [feature])[0, 0] == "2 falls this year"
+
+
+class _FixedContributions:
+    """A stand-in booster whose pred_contrib is given (last column = bias)."""
+
+    def __init__(self, contrib: np.ndarray) -> None:
+        self.contrib = contrib
+
+    def predict(self, x, pred_contrib: bool, num_threads: int) -> np.ndarray:
+        assert pred_contrib
+        return self.contrib
+
+
+GROUPED = [
+    "ed_visits_6m", "elix_chf", "elix_dm", "elix_renlfail", "elix_readmission_index",
+    "hcc_risk_score", "chronic_condition_count", "lace_score", "sdoh_dx_food", "screen_transport",
+    "social_needs_count",
+]  # fmt: skip
+
+
+def test_reason_groups_keep_the_sum_of_contributions(warehouse, trained):
+    keys = trained.test_keys.slice(0, 200)
+    x = data.to_matrix(
+        data.feature_rows(warehouse, synthetic.TASK, keys, trained.columns), trained.columns
+    )
+    contrib = contributions(trained.booster, x, threads=1)
+    names, grouped = group_contributions(contrib, trained.columns, reason_group_of(trained.columns))
+    assert "conditions" in names  # charlson_index is shown with the conditions
+    raw = trained.booster.predict(x, raw_score=True)
+    assert np.allclose(grouped.sum(axis=1) + contrib[:, -1], raw, atol=1e-9)
+
+
+def test_composite_scores_are_shown_through_the_conditions_behind_them():
+    sources = {c: get_feature(c) for c in GROUPED}
+    x = np.array([[2, 1, 1, 0, 30, 2.5, 7, 14, 1, 1, 2]], dtype=float)
+    # the Elixhauser index and HCC score pushed hardest, then LACE; ED visits a little
+    contrib = np.array([[0.05, 0.01, -0.02, 0.0, 0.6, 0.4, 0.1, 0.9, 0.02, 0.03, 0.2, -1.0]])
+    reasons = explain(_FixedContributions(contrib), x, GROUPED, sources).to_pylist()[0]
+    assert reasons == [
+        "7 chronic conditions, including heart failure, diabetes",  # kidney failure absent
+        "social needs: transportation, food insecurity",
+        "2 ED visits in the last 6 months",
+    ]
+    assert not any("index" in r or "HCC" in r or "LACE" in r for r in reasons)
+
+
+def test_a_rule_score_ranks_below_any_concrete_reason_but_still_shows_when_alone():
+    sources = {c: get_feature(c) for c in GROUPED}
+    x = np.array([[3, 0, 0, 0, 0, 1.8, 0, 16, 0, 0, 0]], dtype=float)
+    contrib = np.array([[0.01, 0, 0, 0, 0.0, 0.5, 0.0, 0.9, 0, 0, 0, -1.0]])
+    reasons = explain(_FixedContributions(contrib), x, GROUPED, sources).to_pylist()[0]
+    # nothing concrete behind the HCC score (no condition on record): it is a summary too
+    assert reasons == [
+        "3 ED visits in the last 6 months",
+        "LACE readmission score 16 of 19",
+        "CMS-HCC risk score 1.80 (1.00 is an average patient)",
+    ]
+
+
+def test_a_group_that_lowered_the_risk_is_never_a_reason():
+    sources = {c: get_feature(c) for c in GROUPED}
+    x = np.array([[1, 1, 0, 0, 12, 1.1, 2, 5, 0, 0, 0]], dtype=float)
+    # heart failure flag up a little, but the condition scores pulled the risk down overall
+    contrib = np.array([[0.2, 0.3, 0, 0, -0.5, -0.1, 0.0, 0.0, 0, 0, 0, -1.0]])
+    reasons = explain(_FixedContributions(contrib), x, GROUPED, sources).to_pylist()[0]
+    assert reasons == ["1 ED visit in the last 6 months"]
+
+
+def test_rows_without_any_condition_fall_back_to_the_summary_score():
+    sources = {c: get_feature(c) for c in GROUPED}
+    x = np.zeros((2, len(GROUPED)))
+    x[:, 5] = [2.0, 1.5]  # HCC score only: no flag, no chronic condition count
+    contrib = np.zeros((2, len(GROUPED) + 1))
+    contrib[:, 5] = 0.4
+    reasons = explain(_FixedContributions(contrib), x, GROUPED, sources).to_pylist()
+    assert reasons == [
+        ["CMS-HCC risk score 2.00 (1.00 is an average patient)"],
+        ["CMS-HCC risk score 1.50 (1.00 is an average patient)"],
+    ]
+
+
+def test_a_need_both_coded_and_screened_is_named_once():
+    cols = ["sdoh_dx_transport", "screen_transport", "lives_alone", "social_needs_count"]
+    sources = {c: get_feature(c) for c in cols}
+    x = np.array([[1, 1, 1, 1]], dtype=float)
+    contrib = np.array([[0.1, 0.1, 0.15, 0.05, -1.0]])
+    reasons = explain(_FixedContributions(contrib), x, cols, sources).to_pylist()[0]
+    assert reasons == ["social needs: transportation, lives alone"]

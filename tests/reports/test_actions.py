@@ -57,3 +57,9 @@ def test_polypharmacy_and_social_needs():
     assert (action, when) == (REFERRAL, date(2024, 3, 13))
     assert next_for(date(2024, 3, 6), None, meds=10)[0] == MED_REC
     assert next_for(date(2024, 3, 6), None, meds=9)[0] == CHECK_IN
+
+
+def test_a_visit_due_on_a_weekend_is_due_the_friday_before():
+    # discharged Sun 22 Dec 2024: day 7 is Sun 29 Dec, so the visit is due Fri 27 Dec
+    action, when, _ = next_for(date(2024, 12, 26), "2024-12-22")
+    assert (action, when) == (VISIT, date(2024, 12, 27))

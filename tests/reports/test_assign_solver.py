@@ -5,9 +5,13 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from reports.assign_places import round_places, upper_hull
 from reports.assign_solver import UNASSIGNED, hand_out, solve
 
 
@@ -98,3 +102,78 @@ def test_capacity_never_exceeded_and_optimal(instance):
     s = solve(points, cost, penalty, capacity)
     assert (used_points(s.cm_index, points, capacity.size) <= capacity).all()
     assert objective(s.cm_index, cost, penalty) == brute_force(points, cost, penalty, capacity)
+
+
+@pytest.mark.parametrize("capacity", [0, 1, 2, 5, 7, 8, 11, 13, 30, 61])
+def test_hull_facets_cut_no_integer_point_and_leave_integral_vertices(capacity):
+    points = [(a, b) for a in range(capacity // 2 + 1) for b in range(capacity // 3 + 1)]
+    feasible = np.array([(a, b) for a, b in points if 2 * a + 3 * b <= capacity], dtype=float)
+    facets = upper_hull(capacity, 2, 3)
+    for ca, cb, rhs in facets:
+        assert (feasible @ np.array([ca, cb]) <= rhs + 1e-9).all()
+    # with the solver's bounds (places of each size up to capacity // size), maximising any
+    # direction over the cut polytope lands on an integer point
+    rng = np.random.default_rng(capacity)
+    a_ub = np.array([[2.0, 3.0]] + [[ca, cb] for ca, cb, _ in facets])
+    b_ub = np.array([capacity] + [rhs for *_, rhs in facets], dtype=float)
+    box = [(0, capacity // 2), (0, capacity // 3)]
+    for w in rng.normal(size=(20, 2)):
+        lp = linprog(-w, A_ub=a_ub, b_ub=b_ub, bounds=box, method="highs")
+        assert -lp.fun == pytest.approx((feasible @ w).max(), abs=1e-7)
+
+
+def test_rounded_places_fill_each_capacity_exactly_near_the_lp():
+    capacity = np.array([2.0, 7, 8, 9, 10, 11, 61, 120])
+    z_large = np.array([0.0, 2.3, 0.4, 3.0, 1.5, 3.6, 19.7, 10.2])
+    z_small = (capacity - 3 * z_large) / 2
+    places = round_places(np.column_stack([z_small, z_large]), capacity, np.array([2.0, 3.0]))
+    small, large = places.reshape(-1, 2).T
+    assert (2 * small + 3 * large == capacity).all()
+    assert (np.abs(large - z_large) <= 1.5).all()
+
+
+def patient_level_optimum(points, cost, penalty, capacity) -> float:
+    """The same problem as a plain patient x case-manager binary MILP (independent check)."""
+    n, m = cost.shape
+    c = np.concatenate([cost.ravel(), penalty])
+    one = sp.hstack([sp.kron(sp.eye(n), np.ones((1, m))), sp.eye(n)])
+    cap = sp.hstack([sp.kron(points[None, :], sp.eye(m)), sp.csr_array((m, n))])
+    res = milp(
+        c,
+        integrality=np.ones(c.size),
+        bounds=Bounds(0, 1),
+        constraints=[LinearConstraint(one, 1, 1), LinearConstraint(cap, 0, capacity)],
+    )
+    return float(res.fun)
+
+
+def test_matches_a_patient_level_milp_on_medium_cases():
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        n, m = 120, 6
+        points = rng.choice([2, 3], n)
+        rows = rng.integers(0, 17, (12, m)).astype(float)
+        row_of = rng.integers(0, 12, n)
+        penalty = points * (100 + rng.integers(0, 60, n)).astype(float)
+        capacity = rng.integers(5, 60, m).astype(float)
+        s = solve(points, rows, penalty, capacity, row_of=row_of)
+        assert s.optimal
+        assert (used_points(s.cm_index, points, m) <= capacity).all()
+        assert objective(s.cm_index, rows[row_of], penalty) == s.objective
+        assert s.objective == patient_level_optimum(points, rows[row_of], penalty, capacity)
+
+
+def test_without_time_to_branch_the_dive_is_feasible_and_the_bound_is_valid():
+    rng = np.random.default_rng(11)
+    n, m = 150, 6
+    points = rng.choice([2, 3], n)
+    rows = rng.integers(0, 17, (10, m)).astype(float)
+    row_of = rng.integers(0, 10, n)
+    penalty = points * (100 + rng.integers(0, 60, n)).astype(float)
+    capacity = rng.integers(20, 80, m).astype(float)
+    s = solve(points, rows, penalty, capacity, row_of=row_of, time_limit=0.0)
+    assert (used_points(s.cm_index, points, m) <= capacity).all()
+    assert objective(s.cm_index, rows[row_of], penalty) == s.objective
+    best = patient_level_optimum(points, rows[row_of], penalty, capacity)
+    assert s.bound <= best <= s.objective
+    assert s.optimal == (s.objective - s.bound < 1)

@@ -14,7 +14,16 @@ import pytest
 from reports import sources
 from reports.caseload_store import run_caseload
 from reports.publish import safe_stem
-from reports.worklist import CSV_COLUMNS, publish_worklists, worklist_rows, write_worklists
+from reports.worklist import (
+    CSV_COLUMNS,
+    add_actions,
+    follow_up_state,
+    follow_up_text,
+    publish_worklists,
+    shape_rows,
+    worklist_rows,
+    write_worklists,
+)
 from tests.reports.warehouse_fixture import RUN_DATE, build
 
 
@@ -69,7 +78,8 @@ def test_row_content_for_a_fresh_discharge(published):
     assert ana["patient_name"] == "Ana Lopez"
     assert ana["age"] == 73  # 74th birthday is the day after the run
     assert ana["last_discharge_date"] == date(2024, 3, 4)
-    assert ana["follow_up_visit"] == "no"  # the office visit was on the discharge day itself
+    assert ana["follow_up_visit"] == "not yet"  # the office visit was on the discharge day itself
+    assert ana["follow_up_state"] == "due"
     assert ana["next_action"].startswith("Call patient")
     assert ana["due_date"] == date(2024, 3, 6)
     assert (ana["trend_arrow"], ana["trend_points"]) == ("↑", 5.0)
@@ -113,3 +123,73 @@ def test_publish_reads_the_roster_itself(published, tmp_path):
     con, rows, out, _ = published
     files = publish_worklists(con, "r1", RUN_DATE, tmp_path)
     assert sorted(p.name for p in files) == sorted(p.name for p in out.iterdir())
+
+
+def test_follow_up_visit_applies_only_to_a_recent_discharge():
+    run = date(2025, 1, 1)
+    frame = pl.DataFrame(
+        {
+            "last_discharge_date": [date(2024, 12, 29), date(2024, 12, 20), date(2024, 6, 13),
+                                    date(2024, 6, 1), None],
+            "first_visit_date": [None, None, None, date(2024, 6, 5), None],
+        }
+    )  # fmt: skip
+    shaped = frame.with_columns(follow_up_state=follow_up_state(run)).with_columns(
+        follow_up_visit=follow_up_text()
+    )
+    assert shaped["follow_up_state"].to_list() == ["due", "late", "lapsed", "done", "none"]
+    assert shaped["follow_up_visit"].to_list() == [
+        "not yet", "not yet", "none within 30 days", "yes 2024-06-05", "",
+    ]  # fmt: skip
+
+
+def test_an_old_discharge_shows_no_open_visit_and_no_transition_action(tmp_path):
+    run = date(2025, 1, 1)
+    frame = pl.DataFrame(
+        {
+            "cm_id": ["rn1", "rn1"], "status": ["new", "new"], "person_id": ["a", "b"],
+            "patient_name": ["Old Stay", "New Stay"], "age": [82, 70],
+            "last_discharge_date": [date(2024, 6, 13), date(2024, 12, 30)],
+            "first_visit_date": [None, None], "probability": [0.35, 0.30], "tier": [1, 1],
+            "task": ["admission_90d"] * 2, "trend": [None, None],
+            "reasons": [["3 ED visits in the last 6 months"]] * 2,
+            "social_needs": [[], []], "medication_count": [3, 3],
+        },
+        schema_overrides={
+            "first_visit_date": pl.Date, "trend": pl.Float64, "social_needs": pl.List(pl.String)
+        },
+    )  # fmt: skip
+    rows = shape_rows(add_actions(frame, run, 10.0, ()), run).with_columns(
+        days_since_discharge=(pl.lit(run) - pl.col("last_discharge_date")).dt.total_days(),
+        cm_name=pl.lit("Rita"),
+        cm_role=pl.lit("RN"),
+    )
+    old, new = rows.row(0, named=True), rows.row(1, named=True)
+    assert (old["follow_up_visit"], old["next_action"]) == ("none within 30 days", "Check-in call")
+    assert new["follow_up_visit"] == "not yet" and new["next_action"].startswith("Call patient")
+    assert "Book follow-up visit" in new["other_actions"]
+    roster = pl.DataFrame({"cm_id": ["rn1"], "name": ["Rita"], "role": ["RN"], "active": [True]})
+    write_worklists(rows, roster, tmp_path, run)
+    html = (tmp_path / "rn1.html").read_text()
+    old_row = html[html.index('data-person-id="a"') : html.index('data-person-id="b"')]
+    assert "Not yet" not in old_row and "None within 30 days" in old_row
+    assert "Not yet" in html[html.index('data-person-id="b"') :]
+    assert "book by Mon 06 Jan" in html  # day 7 is Mon 6 Jan 2025
+
+
+def test_social_roles_connect_to_resources_instead_of_referring(published):
+    _, rows, _, _ = published
+    p1 = rows.filter(pl.col("person_id") == "p1").row(0, named=True)  # on the RN's list
+    p3 = rows.filter(pl.col("person_id") == "p3").row(0, named=True)  # on the SW's list
+    assert "Social-work referral" in p1["other_actions"]
+    assert p3["other_actions"] == "Connect to community resources"
+
+
+def test_act_today_lists_due_and_overdue_patients_and_links_their_rows(published):
+    _, _, out, _ = published
+    rn1 = (out / "rn1.html").read_text()
+    top = rn1[rn1.index('class="urgent"') : rn1.index('id="worklist"')]
+    assert 'href="#p-p1"' in top and "Call patient (post-discharge outreach)" in top
+    assert "due today" in top and "p2" not in top  # Bob's check-in is next week
+    assert 'id="p-p1"' in rn1
+    assert 'class="urgent"' not in (out / "sw1.html").read_text()  # nothing due yet
