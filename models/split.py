@@ -1,6 +1,6 @@
 """Temporal, person-disjoint split: train on older months (early stopping on a fold of persons),
-calibrate on the months before the test window, test on the newest months; no test person
-appears anywhere else."""
+calibrate on the months before the test window, test on the newest months; test persons are a
+seeded hash share of all persons and appear nowhere else."""
 
 from __future__ import annotations
 
@@ -60,24 +60,31 @@ def temporal_split(
 ) -> Split:
     """Split labelled rows by time and person (DESIGN section 7).
 
-    test = labelled rows in the last `task.test_months` calendar months, of a seeded share of the
-    persons seen there; calibration = the `task.valid_months` before, without test persons;
-    fitting rows = earlier rows of non-test persons whose outcome window closed before the
-    calibration window starts (labels a model could have had then), split by person into
-    early-stopping (`task.early_stop_share` of persons) and training rows.
+    test persons = a seeded share (`task.test_person_share`) of all persons, drawn from a hash of
+    the person id alone; test = their labelled rows in the last `task.test_months` calendar
+    months; calibration = the `task.valid_months` before, of the other persons; fitting rows =
+    earlier rows of the other persons whose outcome window closed before the calibration window
+    starts (labels a model could have had then), split by person into early-stopping
+    (`task.early_stop_share` of persons) and training rows.
+
+    Why not "the persons seen in the test window": being seen there depends on earlier outcomes
+    (a readmission makes a later index stay likely), so leaving those persons out of calibration
+    would drop readmitted stays selectively and bias the calibration intercept (at 100k persons
+    the calibration rate fell from 14% to 11% and the test intercept rose to +0.22).
     """
+    if not 0.0 < task.test_person_share < 1.0:
+        raise ValueError(
+            f"{task.name}: test_person_share must be strictly between 0 and 1, "
+            f"got {task.test_person_share}"
+        )
     as_of = np.asarray(as_of, dtype="datetime64[D]")
     labelled = np.asarray(labelled, dtype=bool)
     if not labelled.any():
         raise ValueError(f"{task.name}: no labelled (non-censored) rows to train on")
     test_start = _month_start(as_of[labelled].max(), task.test_months - 1)
     calibration_start = _month_start(test_start, task.valid_months)
-    u_test = person_uniform(person_ids, seed, "test")
-    in_window = labelled & (as_of >= test_start)
-    chosen = pa.array(in_window & (u_test < task.test_person_share))
-    test_persons = pc.unique(pc.filter(person_ids, chosen))
-    is_test_person = pc.is_in(person_ids, value_set=test_persons).to_numpy(zero_copy_only=False)
-    test = in_window & is_test_person
+    is_test_person = person_uniform(person_ids, seed, "test") < task.test_person_share
+    test = labelled & (as_of >= test_start) & is_test_person
     calibration = labelled & (as_of >= calibration_start) & (as_of < test_start) & ~is_test_person
     matured = as_of + np.timedelta64(task.horizon_days, "D") <= calibration_start
     fitting = labelled & matured & ~is_test_person

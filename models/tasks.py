@@ -9,10 +9,10 @@ from dataclasses import dataclass
 class Task:
     """One prediction task (DESIGN section 5) and its evaluation design.
 
-    `test_person_share` is the share of persons seen in the test window whose rows form the test
-    set; the rest of those persons are left out of the test window, and every test person is left
-    out of training. 1.0 suits a cohort where a person has few rows (index discharges); a monthly
-    cohort, where every member has a row every month, needs a share below 1 to keep training data.
+    `test_person_share` is the share of all persons (a seeded hash of the person id, strictly
+    between 0 and 1) held out for testing: their test-window rows form the test set and none of
+    their rows is used for training or calibration; the other persons' test-window rows are unused.
+    A share drawn independently of outcomes keeps calibration unbiased (see `split.temporal_split`).
     """
 
     name: str
@@ -37,8 +37,8 @@ TASKS: dict[str, Task] = {
         "readmission algorithm v4 decides planned)",
         horizon_days=30,
         test_months=6,
-        valid_months=4,
-        test_person_share=1.0,
+        valid_months=6,
+        test_person_share=0.5,
         early_stop_share=0.15,
         max_train_rows=None,
         baselines=("lace_score", "hospital_score"),

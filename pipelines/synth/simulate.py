@@ -32,7 +32,8 @@ class History:
 def simulate(rng: np.random.Generator, people: People, tl: Timeline) -> History:
     """Generate all stays and ED visits of a chunk."""
     log_rate = risk.background_log_rate(people, tl)
-    ed_counts = rng.poisson(risk.ed_daily_rate(log_rate) * tl.month_days[None, :])
+    habit = rng.standard_normal(people.n)
+    ed_counts = rng.poisson(risk.ed_daily_rate(log_rate, people, habit) * tl.month_days[None, :])
     n = people.n
     free = np.zeros(n, dtype=np.int32)
     horizon = np.minimum(people.death_out, tl.n_days).astype(np.int32)

@@ -245,6 +245,8 @@ def _risk_features(
         pdc=people.pdc[idx],
         adi=people.adi[idx],
         dual=people.payer[idx] == 1,
+        medicaid=people.payer[idx] == 2,
+        on_adherence_meds=risk.on_observable_medication(np.stack([t[c] for c in CONDITIONS], 1)),
         snf=stay["dispo"] == "03",
         home_health=stay["dispo"] == "06",
         frailty=people.frailty[idx],

@@ -22,7 +22,7 @@ def test_real_labels_beat_chance_and_the_rule_scores(trained):
 
 
 def test_shuffled_labels_score_near_chance():
-    con = synthetic.warehouse(shuffle_labels=True)
+    con = synthetic.warehouse(persons=10_000, shuffle_labels=True)  # half the persons are test
     try:
         result = train_task(con, TASK, synthetic.features(), FAST)
     finally:

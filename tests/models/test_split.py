@@ -44,10 +44,10 @@ def test_windows_follow_the_task_and_training_labels_have_matured():
     ids, as_of, labelled = _rows()
     split = temporal_split(ids, as_of, labelled, TASK, seed=1)
     assert str(split.test_window[0]) == "2024-06-01"  # last labelled month Nov 2024, 6 months
-    assert str(split.calibration_window[0]) == "2024-02-01"  # 4 months before the test window
+    assert str(split.calibration_window[0]) == "2023-12-01"  # 6 months before the test window
     horizon = np.timedelta64(TASK.horizon_days, "D")
     for part in (split.train, split.early_stop):
-        assert (as_of[part] + horizon <= np.datetime64("2024-02-01")).all()
+        assert (as_of[part] + horizon <= np.datetime64("2023-12-01")).all()
     assert labelled[np.concatenate([split.train, split.test, split.calibration])].all()
 
 
@@ -61,12 +61,33 @@ def test_censored_rows_are_never_used():
 
 def test_test_person_share_samples_persons_and_keeps_training_data():
     ids, as_of, labelled = _rows()
-    monthly = dataclasses.replace(TASK, test_person_share=0.3)
-    split = temporal_split(ids, as_of, labelled, monthly, seed=1)
-    everyone = temporal_split(ids, as_of, labelled, TASK, seed=1)
-    share = len(_persons(ids, split.test)) / len(_persons(ids, everyone.test))
-    assert 0.2 < share < 0.4
-    assert len(split.train) > 2 * len(everyone.train)
+    small = dataclasses.replace(TASK, test_person_share=0.2)
+    split = temporal_split(ids, as_of, labelled, small, seed=1)
+    half = temporal_split(ids, as_of, labelled, TASK, seed=1)
+    assert 0.12 < len(_persons(ids, split.test)) / 400 < 0.28
+    assert 0.4 < len(_persons(ids, half.test)) / 400 < 0.6
+    assert len(split.train) > 1.3 * len(half.train)
+
+
+def test_test_persons_do_not_depend_on_what_happens_to_them():
+    # Being seen in the test window depends on earlier outcomes (a readmission makes a later index
+    # stay likely); the held-out persons must not, or calibration loses readmitted stays.
+    ids, as_of, labelled = _rows()
+    split = temporal_split(ids, as_of, labelled, TASK, seed=1)
+    odd = np.array([int(p[1:]) % 2 == 1 for p in ids.to_pylist()])
+    early = (as_of < np.datetime64(split.test_window[0])) | ~odd  # odd persons lose later stays
+    cut = temporal_split(ids.filter(pa.array(early)), as_of[early], labelled[early], TASK, seed=1)
+    kept = np.flatnonzero(early)
+    assert cut.test_window == split.test_window
+    assert np.array_equal(kept[cut.calibration], split.calibration)
+    assert np.array_equal(kept[cut.train], split.train)
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_test_person_share_must_leave_both_sides(share):
+    ids, as_of, labelled = _rows()
+    with pytest.raises(ValueError, match="test_person_share"):
+        temporal_split(ids, as_of, labelled, dataclasses.replace(TASK, test_person_share=share), 1)
 
 
 def test_same_seed_same_split_and_another_seed_differs():

@@ -15,6 +15,7 @@ from sql import runner
 from sql.reference import load_reference
 
 pytestmark = pytest.mark.slow
+END = date(2024, 12, 31)
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def built(tmp_path_factory):
         1000,
         11,
         date(2022, 1, 1),
-        date(2024, 12, 31),
+        END,
         root / "landing" / "2025-01-01",
         root / "truth.parquet",
         messiness=0.0,
@@ -36,12 +37,18 @@ def built(tmp_path_factory):
     load_reference(con)
     runner.build(con, targets=["mart_prediction_spine"])
     con.execute(f"create view truth as select * from read_parquet('{summary.truth_path}')")
+    con.execute(f"create view episodes as select * from read_parquet('{summary.episodes_path}')")
     yield con
     con.close()
 
 
 def _compare(con: duckdb.DuckDBPyConnection, task: str) -> tuple[int, int, int]:
-    """(truth rows, rows both sides label, rows whose labels differ) for uncensored spine rows."""
+    """(truth rows, rows both sides label, rows whose labels differ) for uncensored spine rows.
+
+    Rows whose outcome window holds an unplanned stay still in progress on the extract date are
+    left out: the generator knows of the admission, but no claim is billed before discharge.
+    """
+    first, days = {"readmission_30d": (1, 30), "admission_90d": (0, 90)}[task]
     return con.execute(
         """
         select
@@ -52,8 +59,14 @@ def _compare(con: duckdb.DuckDBPyConnection, task: str) -> tuple[int, int, int]:
         inner join truth as t
             on t.task = s.task and t.person_id = s.person_id and t.as_of_date = s.as_of_date
         where s.task = $task and not s.censored
+            and not exists (
+                select 1 from episodes as e
+                where e.person_id = t.person_id and not e.planned and e.discharge_date > $end
+                    and e.admission_date >= t.as_of_date + $first::integer
+                    and e.admission_date < t.as_of_date + ($first + $days)::integer
+            )
         """,
-        {"task": task},
+        {"task": task, "first": first, "days": days, "end": END},
     ).fetchall()[0]
 
 
