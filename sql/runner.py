@@ -154,6 +154,10 @@ def build(
     set_variables(con, variables)
     result = BuildResult()
     started = time.perf_counter()
+    # Every relation states its own order where order matters (window `order by`, the matrices'
+    # `order by`): not keeping insertion order lets DuckDB stream large tables with less memory.
+    preserve = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("set preserve_insertion_order = false")
     con.execute("begin transaction")
     try:
         for i, name in enumerate(order):
@@ -172,6 +176,8 @@ def build(
                 f"building {name} ({where}) failed; nothing was changed: {exc}"
             ) from exc
         raise
+    finally:
+        con.execute(f"set preserve_insertion_order = {bool(preserve)}")
     if progress:
         progress("done", len(order), len(order))
     result.total_seconds = time.perf_counter() - started

@@ -27,6 +27,7 @@ final as (
         e.plan,
         e.dual_status_code,
         e.medicare_status_code,
+        e.original_reason_entitlement_code,
         e.zip_code,
         e.state
     from spine as sp

