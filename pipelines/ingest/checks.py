@@ -11,6 +11,7 @@ import pyarrow as pa
 from data_contracts import load_contract
 from data_contracts.errors import ContractError
 from data_contracts.rules import Rule
+from pipelines.ingest.positional import scan as scan_positional
 from pipelines.ingest.predicates import MASK_BITS, mask_columns
 from sql.ingest import ident, render, run_script, set_variables
 
@@ -37,6 +38,7 @@ class SourceCheck:
     rows_in: int
     rows_quarantined: int
     findings: list[Finding] = field(default_factory=list)
+    positional: bool = False
 
     @property
     def rows_loaded(self) -> int:
@@ -89,14 +91,25 @@ def _register_rules(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> None:
     con.unregister("__rules_in")
 
 
-def _scan(con: duckdb.DuckDBPyConnection, row_rules: list[tuple[int, Rule]], engine: str) -> int:
-    """Build `__scan` (row ids and, for DuckDB, failure masks) in one pass; decode the masks."""
+def _scan(
+    con: duckdb.DuckDBPyConnection,
+    row_rules: list[tuple[int, Rule]],
+    engine: str,
+    positional: tuple[str, list[str]] | None = None,
+) -> int:
+    """Build `__scan` (row ids and, for DuckDB, failure masks) in one pass; decode the masks.
+
+    `positional` (table, present columns) scans a CSV source's `__src_plain` on every thread.
+    """
     masks: list[str] = []
     if engine == "duckdb":
         masks, variables = mask_columns(row_rules)
         set_variables(con, variables)
-    columns = "".join(",\n    " + item for item in masks)
-    con.execute(render("scan", columns=columns))
+    if positional is not None:
+        scan_positional(con, masks, *positional)
+    else:
+        columns = "".join(",\n    " + item for item in masks)
+        con.execute(render("scan", columns=columns))
     run_script(con, "fails_table")
     for n in range(len(masks)):
         con.execute(render("mask_fails", mask=ident(f"__m{n}"), offset=str(n * MASK_BITS)))
@@ -127,16 +140,22 @@ def check_source(
     extract_date: date,
     engine: str = "duckdb",
     chunk_rows: int = 100_000,
+    positional: bool = False,
 ) -> SourceCheck:
-    """Evaluate every applicable rule on `__src`; leaves __fails, __quarantined and __findings."""
+    """Evaluate every applicable rule on `__src`; leaves __fails, __quarantined and __findings.
+
+    `positional` (CSV sources, DuckDB engine) reads `__src_plain` instead, numbering rows by
+    position so the file is read on every thread.
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    positional = positional and engine == "duckdb"
     rules = [r for r in applicable_rules(table, present) if r.row_level]
     row_rules = list(enumerate(rules))
     future_after = extract_date + timedelta(days=1)
     set_variables(con, {"readmit_future_after": future_after})
     _register_rules(con, rules)
-    rows_in = _scan(con, row_rules, engine)
+    rows_in = _scan(con, row_rules, engine, (table, present) if positional else None)
     if engine == "gx" and row_rules:
         _gx_fails(con, row_rules, future_after, chunk_rows)
     run_script(con, "summarise")
@@ -147,7 +166,7 @@ def check_source(
             "select name, column_name, severity, rows from __findings"
         ).fetchall()
     ]
-    return SourceCheck(label, table, engine, rows_in, quarantined, findings)
+    return SourceCheck(label, table, engine, rows_in, quarantined, findings, positional)
 
 
 def enforce_threshold(check: SourceCheck, max_bad_share: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import zlib
@@ -148,16 +149,44 @@ def fingerprint(f: LandingFile) -> str:
         )
     digest = hashlib.sha256()
     inflater = zlib.decompressobj(wbits=31) if f.compressed else None
+    text = _Utf8Check(f) if f.fmt != "parquet" and not f.compressed else None
     with f.path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
             if inflater is not None:
                 inflater = _inflate(f, inflater, chunk)
+            if text is not None:
+                text.feed(chunk)
+    if text is not None:
+        text.feed(b"", final=True)
     if inflater is not None and not inflater.eof:
         raise ContractError(
             f.label, "complete_gzip", "the gzip file is truncated", action=REDELIVER
         )
     return digest.hexdigest()
+
+
+class _Utf8Check:
+    """Rejects a text file that is not UTF-8 (DuckDB can fail internally on such bytes)."""
+
+    def __init__(self, f: LandingFile) -> None:
+        self.f, self.offset = f, 0
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        """Check one chunk; ASCII chunks (the usual case) skip the decoder."""
+        try:
+            if final or not chunk.isascii() or self.decoder.getstate()[0]:
+                self.decoder.decode(chunk, final)
+        except UnicodeDecodeError as exc:
+            where = f"byte {self.offset + exc.start + 1}"
+            raise ContractError(
+                self.f.label,
+                "utf8_encoding",
+                f"the file is not UTF-8 text (first bad {where})",
+                action="Ask the sender to re-deliver the file encoded as UTF-8.",
+            ) from None
+        self.offset += len(chunk)
 
 
 def _inflate(f: LandingFile, inflater, data: bytes):

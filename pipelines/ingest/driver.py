@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,7 +185,8 @@ def _ingest_drop(con, drop: Drop, run_id: str, options: Options, tick) -> list[F
             add_finding(con, run_id, name, None, "unknown_file")
         con.commit()
     except BaseException:
-        con.rollback()
+        with suppress(duckdb.Error):  # an invalidated database cannot roll back; keep the cause
+            con.rollback()
         raise
     return results
 
@@ -226,7 +228,9 @@ def ingest_landing(
     try:
         drops = _ingest_drops(con, Path(landing_dir), result, options, progress)
     except BaseException as exc:
-        finish_stage(con, run_id, "ingest", status="failed", message=str(exc) or type(exc).__name__)
+        with suppress(duckdb.Error):  # the cause matters more than its run-log row
+            message = str(exc) or type(exc).__name__
+            finish_stage(con, run_id, "ingest", status="failed", message=message)
         raise
     finish_stage(
         con,

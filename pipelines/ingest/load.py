@@ -9,6 +9,7 @@ import duckdb
 
 from data_contracts import TABLES, load_contract
 from pipelines.ingest.checks import SourceCheck
+from pipelines.ingest.positional import load as load_positional
 from pipelines.ingest.predicates import checked_type
 from pipelines.ingest.source import Header
 from pipelines.runlog import ensure_run_log
@@ -85,13 +86,17 @@ def load_source(
     loaded = 0
     if header.present:
         _keep_extra_columns(con, table, header.extra)
-        statement = render(
-            "insert_raw",
-            table=ident(f"raw_{table}"),
-            targets=idents(header.present),
-            values=",\n    ".join(_value(table, c) for c in header.present),
-        )
-        loaded = con.execute(statement).fetchone()[0]
+        values = [_value(table, c) for c in header.present]
+        if check.positional:
+            loaded = load_positional(con, header, values, check.rows_in, lineage.label)
+        else:
+            statement = render(
+                "insert_raw",
+                table=ident(f"raw_{table}"),
+                targets=idents(header.present),
+                values=",\n    ".join(values),
+            )
+            loaded = con.execute(statement).fetchone()[0]
     if loaded != check.rows_loaded:
         raise RuntimeError(
             f"{lineage.label}: loaded {loaded} rows into raw_{table} but expected "

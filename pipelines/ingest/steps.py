@@ -35,6 +35,8 @@ class Options:
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Tables and macros the loader needs on this connection."""
     con.execute("set enable_progress_bar = false")
+    # CSV rows are numbered by the order-preserving scan and load (pipelines/ingest/positional.py)
+    con.execute("set preserve_insertion_order = true")
     ensure_ingest_tables(con)
     run_script(con, "macros")
     define_macros(con)
@@ -75,6 +77,7 @@ def check_file(con, f: LandingFile, header: Header, options: Options) -> SourceC
         extract_date=f.extract_date,
         engine=choose_engine(con, options, size),
         chunk_rows=options.chunk_rows,
+        positional=header.positional,
     )
     enforce_threshold(check, options.max_bad_share)
     return check
