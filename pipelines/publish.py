@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from pipelines.errors import ReadmitError
+
+log = logging.getLogger("readmit.publish")
 
 RUNS_DIR = "runs"
 LATEST = "latest"
@@ -14,6 +23,46 @@ def run_dir(workspace: Path, run_id: str) -> Path:
     path = workspace / RUNS_DIR / run_id
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+class PublishError(ReadmitError):
+    """The run's outputs could not be written; the previous outputs stay published."""
+
+
+# What to do about the usual reasons a write fails.
+ACTIONS = {
+    errno.ENOSPC: "Free disk space on the workspace's file system, then run again.",
+    errno.EDQUOT: "Free space within the disk quota of this user, then run again.",
+    errno.EACCES: "Make the workspace folder writable by the user running readmit, then run again.",
+    errno.EPERM: "Make the workspace folder writable by the user running readmit, then run again.",
+    errno.EROFS: "The workspace is on a read-only file system: move it, then run again.",
+}
+
+
+@contextmanager
+def publishing(workspace: Path, run_id: str) -> Iterator[Path]:
+    """The run's folder to write into; a failed write removes it and raises a PublishError."""
+    try:
+        yield run_dir(workspace, run_id)
+    except OSError as exc:
+        kept = latest_dir(workspace)
+        if kept is None or kept.name != run_id:
+            shutil.rmtree(workspace / RUNS_DIR / run_id, ignore_errors=True)
+        raise PublishError(publish_failure(exc, run_id, kept)) from exc
+
+
+def publish_failure(exc: OSError, run_id: str, kept: Path | None) -> str:
+    """A one-paragraph message: what failed, on which file, what stays published, what to do."""
+    reason = exc.strerror or str(exc)
+    where = f" writing {exc.filename}" if exc.filename else ""
+    stays = (
+        f"the previous outputs stay published in latest ({kept.name})"
+        if kept is not None and kept.name != run_id
+        else "nothing was published before this run"
+    )
+    action = ACTIONS.get(exc.errno or 0, "Fix the problem above, then run again.")
+    log.error("run %s: publishing failed (%s); %s", run_id, reason, stays)
+    return f"could not publish run {run_id}: {reason}{where}; {stays}. {action}"
 
 
 def latest_dir(workspace: Path) -> Path | None:
@@ -27,9 +76,9 @@ def publish(workspace: Path, run_id: str) -> Path:
     target = workspace / RUNS_DIR / run_id
     if not target.is_dir():
         raise FileNotFoundError(f"run folder {target} does not exist; nothing to publish")
+    for stale in workspace.glob(f".{LATEST}.*.tmp"):  # left by a run killed right here
+        stale.unlink(missing_ok=True)
     tmp = workspace / f".{LATEST}.{run_id}.tmp"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
     os.symlink(Path(RUNS_DIR) / run_id, tmp)
     os.replace(tmp, workspace / LATEST)
     _fsync_dir(workspace)

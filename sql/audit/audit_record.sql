@@ -1,0 +1,3 @@
+-- one audit row: a run, who ran it, and one file it read or wrote (checksums, never contents)
+insert into audit_log
+values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
