@@ -46,6 +46,8 @@ class TrainConfig:
     n_boot: int = 300
     explain_rows: int = 5_000
     lgb_overrides: dict = field(default_factory=dict)
+    # fits the booster (None: models.train.fit_booster; pipelines.scale passes a lightgbm.dask one)
+    fitter: Callable[..., lgb.Booster] | None = None
 
 
 @dataclass
@@ -150,7 +152,7 @@ def _fit(
 ) -> tuple[lgb.Booster, Calibrator]:
     """Booster on the training rows (early stopping on its own rows), calibrator on others."""
     say("fitting LightGBM")
-    booster = fit_booster(
+    booster = (config.fitter or fit_booster)(
         *parts["train"],
         *parts["early_stop"],
         columns,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,6 +88,10 @@ def read_grain(path: Path, text: str) -> str:
     return first.removeprefix("-- grain:").strip()
 
 
+# one connection must not run two statements at once: threads (Dask workers) parse in turn
+_PARSER_LOCK = threading.Lock()
+
+
 @cache
 def _parser() -> duckdb.DuckDBPyConnection:
     """One private in-memory connection, used only to parse SQL text."""
@@ -95,7 +100,8 @@ def _parser() -> duckdb.DuckDBPyConnection:
 
 def tables_read(sql: str, where: str = "<sql>") -> frozenset[str]:
     """Names of the tables and views a single `select` statement reads (CTE names removed)."""
-    tree = json.loads(_parser().execute("select json_serialize_sql(?)", [sql]).fetchone()[0])
+    with _PARSER_LOCK:
+        tree = json.loads(_parser().execute("select json_serialize_sql(?)", [sql]).fetchone()[0])
     if tree.get("error"):
         raise SqlFileError(f"{where}: cannot parse: {tree.get('error_message')}")
     if len(tree["statements"]) != 1:
