@@ -37,8 +37,13 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("ingest", "ingest", "ingest"),
     ("build", "build", "build"),
     ("train", "train", "train"),
+    ("score", "score", "score"),
     ("nightly", "nightly", "nightly"),
+    ("serve", "serve", "serve"),
+    ("backfill", "backfill", "backfill"),
     ("demo", "demo", "demo"),
+    ("export", "export", "export"),
+    ("bench", "bench", "bench"),
 )
 
 DEBUG_ENV = "READMIT_DEBUG"
@@ -51,8 +56,8 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except typer.Exit:
-            raise
+        except (typer.Exit, typer.BadParameter):
+            raise  # a usage error (bad option value) keeps click's message and exit code 2
         except ContractError as exc:
             _report(exc, "Contract error")
             raise typer.Exit(2) from None

@@ -22,8 +22,11 @@ from models.pipeline import TrainConfig, train_task
 from models.register import register
 from models.registry import champion_dir
 from models.tasks import TASKS, get_task
+from pipelines.errors import ReadmitError
 from pipelines.ingest.driver import ingest_landing
-from pipelines.runlog import finish_stage, start_stage
+from pipelines.lock import run_lock
+from pipelines.runlog import code_version, finish_stage, new_run_id, record_context, start_stage
+from pipelines.scoring import NoChampionError, backfill_run, champion_versions, score_run
 from pipelines.settings import Settings
 from pipelines.warehouse import connect, ensure_raw_tables
 from sql import runner
@@ -51,14 +54,20 @@ def warehouse(settings: Settings, read_only: bool = False) -> Iterator[duckdb.Du
 
 
 @contextmanager
-def stage(con: duckdb.DuckDBPyConnection, run_id: str, name: str) -> Iterator[dict]:
-    """Log a stage's start and end in `run_log`; the body fills the dict with counts."""
+def stage(
+    con: duckdb.DuckDBPyConnection, run_id: str, name: str, models_root: Path | None = None
+) -> Iterator[dict]:
+    """Log a stage's start and end in `run_log`; the body fills the dict with counts.
+
+    With `models_root`, the row also records the champion versions in use when the stage ended.
+    """
     counts: dict = {}
     start_stage(con, run_id, name)
     try:
         yield counts
     except BaseException as exc:
         finish_stage(con, run_id, name, status="failed", message=str(exc)[:500])
+        _note_models(con, run_id, name, models_root)
         raise
     finish_stage(
         con,
@@ -68,6 +77,18 @@ def stage(con: duckdb.DuckDBPyConnection, run_id: str, name: str) -> Iterator[di
         rows_loaded=counts.get("rows_loaded"),
         message=counts.get("message"),
     )
+    _note_models(con, run_id, name, models_root)
+
+
+def _note_models(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    name: str,
+    models_root: Path | None,
+    inputs: dict[str, str] | None = None,
+) -> None:
+    if models_root is not None:
+        record_context(con, run_id, name, champion_versions(models_root), inputs)
 
 
 def step_ingest(settings: Settings, landing: Path, run_id: str) -> dict:
@@ -75,6 +96,8 @@ def step_ingest(settings: Settings, landing: Path, run_id: str) -> dict:
     with warehouse(settings) as con:
         ensure_raw_tables(con)
         result = ingest_landing(con, landing, run_id, max_bad_share=settings.max_bad_row_share)
+        inputs = {f.file: f.checksum for f in result.files if f.checksum}
+        _note_models(con, run_id, "ingest", settings.workspace / "models", inputs)
     counts = {
         "files": len(result.files),
         "rows_in": result.total("rows_in"),
@@ -87,7 +110,8 @@ def step_ingest(settings: Settings, landing: Path, run_id: str) -> dict:
 
 def step_build(settings: Settings, run_id: str) -> dict:
     """Rebuild staging through features in one transaction, then run the SQL assertions."""
-    with warehouse(settings) as con, stage(con, run_id, "build") as counts:
+    models_root = settings.workspace / "models"
+    with warehouse(settings) as con, stage(con, run_id, "build", models_root) as counts:
         ensure_raw_tables(con)
         load_reference(con)
         load_comorbidity_reference(con)
@@ -108,7 +132,7 @@ def step_models(
     """Make sure every task has a champion: train one when none exists (or when asked)."""
     models_root = settings.workspace / "models"
     trained: dict[str, str] = {}
-    with warehouse(settings) as con, stage(con, run_id, "models") as counts:
+    with warehouse(settings) as con, stage(con, run_id, "models", models_root) as counts:
         for task in TASKS:
             if champion_dir(models_root, task) is not None and not retrain:
                 continue
@@ -119,8 +143,19 @@ def step_models(
                 "retrain" if retrain else "no champion yet",
             )
             trained[task] = train_and_register(con, task, models_root, settings, truth)
-        counts["message"] = f"trained {sorted(trained)}" if trained else "champions in place"
+        counts["message"] = _trained_message(trained, champion_versions(models_root))
     return trained
+
+
+def _trained_message(trained: dict[str, str], champions: dict[str, str]) -> str:
+    """Which tasks were trained and whether each new version became the champion."""
+    if not trained:
+        return "champions in place"
+    roles = {
+        t: "champion" if champions.get(t) == v else "challenger, not promoted"
+        for t, v in trained.items()
+    }
+    return "trained " + ", ".join(f"{t} {v} ({roles[t]})" for t, v in sorted(trained.items()))
 
 
 def train_and_register(
@@ -133,7 +168,7 @@ def train_and_register(
 ) -> str:
     """Train one task, register it (promoted only if no worse), return the new version."""
     spec = get_task(task)
-    threads = settings.duckdb_threads or os.cpu_count() or 1
+    threads = _threads(settings)
     config = TrainConfig(seed=settings.seed, threads=threads)
     result = train_task(con, spec, features_for(task), config, truth, progress)
     registered = register(
@@ -141,54 +176,100 @@ def train_and_register(
         result,
         models_root,
         datetime.now(UTC),
-        {"readmit": _version()},
+        {"readmit": code_version()},
         model_data.fingerprint(con, task),
         threads,
     )
     return registered.version
 
 
-def _version() -> str:
-    from pipelines.runlog import code_version
-
-    return code_version()
-
-
-def step_score(settings: Settings, run_id: str) -> dict:
+def step_score(settings: Settings, run_id: str, kind: str = "nightly") -> dict:
     """Score every eligible person with the champions into `ml_scores`, with tiers and trends."""
-    from models.tiers import TierThresholds
-    from pipelines.scoring import score_run
-
-    thresholds = TierThresholds(
-        settings.tier1_share, settings.tier2_share, settings.tier3_share, settings.tier3_rise_points
-    )
-    threads = settings.duckdb_threads or os.cpu_count() or 1
-    with warehouse(settings) as con, stage(con, run_id, "score") as counts:
-        con.execute("begin transaction")
-        try:
-            per_task = score_run(con, run_id, settings.workspace / "models", thresholds, threads)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+    models_root = settings.workspace / "models"
+    with warehouse(settings) as con, stage(con, run_id, "score", models_root) as counts:
+        with transaction(con):
+            per_task = score_run(
+                con, run_id, models_root, tier_thresholds(settings), _threads(settings), kind
+            )
         counts["rows_loaded"] = sum(t["rows"] for t in per_task.values())
         counts["message"] = "; ".join(f"{k}: {v['rows']} rows" for k, v in per_task.items())
     log.info("run %s score: %s", run_id, {k: v["rows"] for k, v in per_task.items()})
     return per_task
 
 
+def step_backfill(settings: Settings, run_id: str, start: date, end: date) -> dict:
+    """Re-score every as-of date in [start, end] with the champions; replaces earlier backfills."""
+    models_root = settings.workspace / "models"
+    if not settings.warehouse.exists():
+        raise ReadmitError(f"no warehouse at {settings.warehouse}; run `readmit nightly` first")
+    with warehouse(settings) as con, stage(con, run_id, "backfill", models_root) as counts:
+        with transaction(con):
+            per_task = backfill_run(
+                con, run_id, models_root, tier_thresholds(settings), start, end, _threads(settings)
+            )
+        counts["rows_loaded"] = sum(t["rows"] for t in per_task.values())
+        counts["message"] = f"as-of {start} to {end}; " + "; ".join(
+            f"{k}: {v['rows']} rows over {v['as_of_dates']} as-of dates"
+            for k, v in per_task.items()
+        )
+    log.info("run %s backfill: %s", run_id, {k: v["rows"] for k, v in per_task.items()})
+    return per_task
+
+
+def score_once(settings: Settings) -> dict:
+    """`readmit score`: one locked run scoring the current warehouse with the champions."""
+    if not settings.warehouse.exists():
+        raise ReadmitError(f"no warehouse at {settings.warehouse}; run `readmit build` first")
+    if not champion_versions(settings.workspace / "models"):
+        raise NoChampionError(
+            f"no champion model in {settings.workspace / 'models'}; nothing to score with. Run "
+            "`readmit nightly` (it trains when no model exists) or `readmit train --task <task>`"
+        )
+    run_id = new_run_id()
+    with run_lock(settings.workspace, run_id):
+        return {"run_id": run_id, "scored": step_score(settings, run_id, kind="score")}
+
+
+def tier_thresholds(settings: Settings):
+    """The tier cut-offs from settings."""
+    from models.tiers import TierThresholds
+
+    return TierThresholds(
+        settings.tier1_share, settings.tier2_share, settings.tier3_share, settings.tier3_rise_points
+    )
+
+
+def _threads(settings: Settings) -> int:
+    return settings.duckdb_threads or os.cpu_count() or 1
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit the block's warehouse changes together, or none of them."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
 def step_publish(settings: Settings, run_id: str) -> Path:
     """Write this run's outputs into runs/<run_id>/ and then move `latest` to it atomically."""
     from models.tasks import TASKS as task_names
-    from pipelines.publish import publish, run_dir, write_private
+    from pipelines.publish import publish, publishing, write_private
     from reports.dashboard import write_dashboard
     from reports.data_quality import write_data_quality_report
     from reports.risk_assessment import write_risk_assessments
     from reports.worklist import publish_worklists
 
-    out = run_dir(settings.workspace, run_id)
     models_root = settings.workspace / "models"
-    with warehouse(settings) as con, stage(con, run_id, "publish") as counts:
+    with (
+        warehouse(settings) as con,
+        stage(con, run_id, "publish", models_root) as counts,
+        publishing(settings.workspace, run_id) as out,
+    ):
         written = write_risk_assessments(con, run_id, out / "risk_assessments.ndjson")
         write_data_quality_report(con, run_id, out / "data_quality.html")
         day = run_date(con)
@@ -218,7 +299,8 @@ def step_assign(settings: Settings, run_id: str) -> dict:
     from reports.caseload_store import run_caseload
 
     points = {1: settings.tier1_points, 2: settings.tier2_points}
-    with warehouse(settings) as con, stage(con, run_id, "assign") as counts:
+    models_root = settings.workspace / "models"
+    with warehouse(settings) as con, stage(con, run_id, "assign", models_root) as counts:
         result = run_caseload(con, run_id, run_date(con), tier_points=points)
         by_status = result.assignments.group_by("status").len().rows()
         counts["rows_loaded"] = result.assignments.height

@@ -6,13 +6,20 @@ stage still gets its row, with the message, written outside the stage's own tran
 
 from __future__ import annotations
 
+import json
 import secrets
+import subprocess
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
+from pathlib import Path
 
 import duckdb
 
 from sql.ingest import sql_text
+from sql.scoring import sql_text as scoring_sql
+
+SOURCE_ROOT = Path(__file__).resolve().parents[1]
 
 STATUSES = ("running", "success", "failed", "skipped")
 
@@ -23,17 +30,49 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+@cache
 def code_version() -> str:
-    """The installed readmit version, recorded with every run-log row."""
+    """The installed readmit version plus the git commit (and `.dirty`) of a source checkout."""
     try:
-        return metadata.version("readmit")
+        version = metadata.version("readmit")
     except metadata.PackageNotFoundError:
-        return "unknown"
+        version = "unknown"
+    commit = _git("rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return version
+    dirty = ".dirty" if _git("status", "--porcelain", "--untracked-files=no") else ""
+    return f"{version}+g{commit}{dirty}"
+
+
+def _git(*args: str) -> str:
+    """Output of a git command in the source folder ('' when it is not a checkout)."""
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=SOURCE_ROOT, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def ensure_run_log(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the run_log table if it does not exist."""
+    """Create the run_log table if it does not exist, with the columns added since."""
     con.execute(sql_text("ddl_run_log"))
+    con.execute(scoring_sql("runlog_columns"))
+
+
+def record_context(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    stage: str,
+    model_versions: dict[str, str],
+    inputs: dict[str, str] | None = None,
+) -> None:
+    """Note on a stage's row the champion versions in use and (for ingest) the input checksums."""
+    ensure_run_log(con)
+    versions = json.dumps(model_versions, sort_keys=True)
+    files = json.dumps(inputs, sort_keys=True) if inputs is not None else None
+    con.execute(scoring_sql("runlog_context"), [versions, files, run_id, stage])
 
 
 def start_stage(

@@ -6,7 +6,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 ENV_PREFIX = "READMIT_"
 
@@ -39,10 +39,16 @@ class Settings(BaseModel):
     output_mode: int = Field(0o600, description="File mode of published outputs (owner-only)")
     nightly_cron: str = Field("0 2 * * *", description="When `readmit serve` runs the nightly flow")
     retrain_cron: str = Field("0 3 1 * *", description="When `readmit serve` retrains (monthly)")
+    schedule_timezone: str = Field(
+        "UTC", description="IANA time zone of the serve schedules, e.g. 'America/New_York'"
+    )
     duckdb_threads: int | None = Field(
         None, ge=1, description="DuckDB threads (default: all cores)"
     )
     duckdb_memory_limit: str | None = Field(None, description="DuckDB memory limit, e.g. '8GB'")
+    deid_key: SecretStr | None = Field(
+        None, description="Secret key of the de-identified export's pseudonyms (keep it stable)"
+    )
 
     @property
     def warehouse(self) -> Path:

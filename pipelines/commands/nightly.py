@@ -22,12 +22,26 @@ def nightly(
     truth: Path | None = typer.Option(
         None, "--truth", help="Generator truth file, used only to report the oracle AUROC."
     ),
+    shards: int = typer.Option(
+        0, "--shards", min=0, help="Split per-person work into K shards on a Dask cluster."
+    ),
+    dask: str | None = typer.Option(
+        None, "--dask", help="Dask scheduler address (default: a local cluster); needs --shards."
+    ),
 ) -> None:
     """Validate, load, build, score, tier and publish once (trains first if no model exists)."""
     from pipelines.flows import nightly as nightly_flow
 
+    if dask and not shards:
+        raise typer.BadParameter("--dask needs --shards K (K >= 1)", param_hint="--dask")
     settings = load_settings(workspace=workspace)
-    result = nightly_flow(str(landing), str(settings.workspace), str(truth) if truth else None)
+    if shards:
+        from pipelines.flows import on_dask
+
+        nightly_flow = on_dask(dask)
+    result = nightly_flow(
+        str(landing), str(settings.workspace), str(truth) if truth else None, shards
+    )
     console.print(f"run {result['run_id']} published to {result['latest']}")
     for task, counts in result["scored"].items():
         tiers = ", ".join(f"tier {t}: {counts.get(f'tier_{t}', 0)}" for t in (1, 2, 3, 4))

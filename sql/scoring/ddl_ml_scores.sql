@@ -11,5 +11,6 @@ create table if not exists ml_scores (
     previous_probability double,
     trend double,
     model_version varchar,
-    scored_at timestamp
+    scored_at timestamp,
+    run_kind varchar
 )

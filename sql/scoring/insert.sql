@@ -1,5 +1,5 @@
 -- grain: one row per scored person of one task, appended to ml_scores
-insert into ml_scores
+insert into ml_scores by name
 select
     getvariable('score_run_id') as run_id,
     getvariable('score_task') as task,
@@ -12,6 +12,7 @@ select
     p.previous_probability,
     s.probability - p.previous_probability as trend,
     getvariable('score_model_version') as model_version,
-    now()::timestamp as scored_at
+    now()::timestamp as scored_at,
+    getvariable('score_run_kind') as run_kind
 from scored_rows as s
 left join previous_rows as p using (person_id)
