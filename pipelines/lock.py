@@ -42,6 +42,23 @@ def run_lock(workspace: Path, run_id: str) -> Iterator[None]:
         os.close(fd)
 
 
+def ensure_free(workspace: Path) -> None:
+    """Raise RunLockedError now if another run holds the lock (the run itself still takes it)."""
+    path = workspace / LOCK_NAME
+    if not path.exists():
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise RunLockedError(
+            f"another readmit run is using workspace {workspace} ({_holder(path)}). "
+            "Wait for it to finish; only one run at a time may use a workspace."
+        ) from None
+    finally:
+        os.close(fd)
+
+
 def _holder(path: Path) -> str:
     try:
         info = json.loads(path.read_text() or "{}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from pipelines.lock import ensure_free
 from pipelines.settings import load_settings
 
 console = Console()
@@ -35,6 +36,7 @@ def nightly(
     if dask and not shards:
         raise typer.BadParameter("--dask needs --shards K (K >= 1)", param_hint="--dask")
     settings = load_settings(workspace=workspace)
+    ensure_free(settings.workspace)  # exit at once, before Prefect starts, if a run holds it
     if shards:
         from pipelines.flows import on_dask
 

@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from pipelines.lock import RunLockedError, run_lock
+from pipelines.lock import RunLockedError, ensure_free, run_lock
 from pipelines.publish import latest_dir, publish, run_dir, write_private
 
 
@@ -33,6 +33,30 @@ def test_lock_in_the_same_process_is_exclusive(tmp_path):
     with run_lock(tmp_path, "a"), pytest.raises(RunLockedError):
         with run_lock(tmp_path, "b"):
             pass
+
+
+def test_nightly_command_exits_before_starting_prefect_while_a_run_holds_the_lock(
+    tmp_path, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    import pipelines.flows
+    from pipelines.cli import app
+
+    def must_not_start(*args, **kwargs):
+        raise AssertionError("the nightly flow started although the workspace was locked")
+
+    monkeypatch.setattr(pipelines.flows, "nightly", must_not_start)
+    ensure_free(tmp_path)  # no lock file yet: free
+    with run_lock(tmp_path, "holder-run"):
+        with pytest.raises(RunLockedError):
+            ensure_free(tmp_path)
+        result = CliRunner().invoke(
+            app, ["nightly", "--landing", str(tmp_path / "landing"), "--workspace", str(tmp_path)]
+        )
+    assert result.exit_code == 1
+    assert "another readmit run" in result.output and "holder-run" in result.output
+    ensure_free(tmp_path)  # released with its holder
 
 
 def test_publish_moves_latest_only_when_called(tmp_path):
