@@ -36,6 +36,7 @@ def ensure_scores_table(con: duckdb.DuckDBPyConnection) -> None:
     """Create `ml_scores` if missing and add columns that later versions introduced."""
     con.execute(sql_text("ddl_ml_scores"))
     con.execute(sql_text("ddl_ml_scores_columns"))
+    con.execute(sql_text("ddl_ml_scores_run_date"))
 
 
 def champion_versions(models_root: Path) -> dict[str, str]:
@@ -71,6 +72,10 @@ def score_run(
 def _bind_run(con: duckdb.DuckDBPyConnection, run_id: str, kind: str) -> None:
     con.execute("set variable score_run_id = ?", [run_id])
     con.execute("set variable score_run_kind = ?", [kind])
+    try:
+        con.execute(sql_text("bind_run_date"))
+    except duckdb.CatalogException:  # no data window (hand-made tables): every earlier run counts
+        con.execute("set variable score_run_date = null::date")
 
 
 def _bind_task(con: duckdb.DuckDBPyConnection, task: str, model_dir: Path) -> None:

@@ -13,5 +13,6 @@ select
     s.probability - s.previous_probability as trend,
     getvariable('score_model_version') as model_version,
     now()::timestamp as scored_at,
-    'backfill' as run_kind
+    'backfill' as run_kind,
+    getvariable('score_run_date') as run_date
 from backfill_rows as s

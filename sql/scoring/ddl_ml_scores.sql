@@ -12,5 +12,6 @@ create table if not exists ml_scores (
     trend double,
     model_version varchar,
     scored_at timestamp,
-    run_kind varchar
+    run_kind varchar,
+    run_date date
 )

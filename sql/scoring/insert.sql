@@ -13,6 +13,7 @@ select
     s.probability - p.previous_probability as trend,
     getvariable('score_model_version') as model_version,
     now()::timestamp as scored_at,
-    getvariable('score_run_kind') as run_kind
+    getvariable('score_run_kind') as run_kind,
+    getvariable('score_run_date') as run_date
 from scored_rows as s
 left join previous_rows as p using (person_id)

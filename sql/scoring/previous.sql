@@ -5,4 +5,6 @@ select person_id, arg_max(probability, (as_of_date, run_id)) as previous_probabi
 from ml_scores
 where task = getvariable('score_task')
     and run_id < getvariable('score_run_id')
+    -- a re-run of the same night compares with the nights before it, not with that night's runs
+    and coalesce(run_date < getvariable('score_run_date'), true)
 group by person_id

@@ -38,13 +38,35 @@ def test_trend_compares_with_the_latest_earlier_as_of_date_not_a_later_backfill(
     assert got == {"p1": 0.30, "p2": 0.10}
 
 
+def test_previous_scores_skip_runs_of_the_same_night():
+    con = duckdb.connect()
+    con.execute(
+        "create table ml_scores (run_id varchar, task varchar, person_id varchar, "
+        "as_of_date date, probability double, run_date date)"
+    )
+    con.executemany(
+        "insert into ml_scores values (?, 'admission_90d', ?, ?, ?, ?)",
+        [
+            ("20250101T020000Z-aaaaaa", "p1", date(2025, 1, 1), 0.20, date(2025, 1, 1)),
+            ("20250102T020000Z-bbbbbb", "p1", date(2025, 1, 1), 0.40, date(2025, 1, 2)),
+            ("20250102T030000Z-cccccc", "p1", date(2025, 1, 1), 0.40, date(2025, 1, 2)),
+            ("20250102T020000Z-bbbbbb", "p2", date(2025, 1, 1), 0.70, date(2025, 1, 2)),
+        ],
+    )
+    con.execute("set variable score_task = 'admission_90d'")
+    con.execute("set variable score_run_id = '20250102T040000Z-dddddd'")  # a re-run of Jan 2
+    con.execute("set variable score_run_date = date '2025-01-02'")
+    got = dict(con.sql(sql_text("previous")).fetchall())
+    assert got == {"p1": 0.20}  # the night before; p2 was first scored that same night
+
+
 def test_an_older_ml_scores_table_gains_the_run_kind_column():
     con = duckdb.connect()
     con.execute("create table ml_scores (run_id varchar, task varchar, probability double)")
     ensure_scores_table(con)
     ensure_scores_table(con)  # twice: nothing changes the second time
     columns = [r[0] for r in con.execute("describe ml_scores").fetchall()]
-    assert columns == ["run_id", "task", "probability", "run_kind"]
+    assert columns == ["run_id", "task", "probability", "run_kind", "run_date"]
 
 
 def test_score_run_without_champions_scores_nothing_and_rejects_unknown_kinds(tmp_path: Path):
