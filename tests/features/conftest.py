@@ -11,15 +11,9 @@ import pytest
 from sql.catalog import SQL_DIR, discover
 from sql.reference import load_reference
 from sql.reference_comorbidity import load_comorbidity_reference
-from tests.sql.conftest import SHARED_DIR, new_warehouse
+from tests.sql.conftest import new_warehouse, reference_connection
 
 FEATURE_TARGETS = sorted(n for n in discover() if n.startswith("feat_"))
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The read-only shared folder beside the repository (sample data)."""
-    return SHARED_DIR.resolve()
 
 
 @pytest.fixture(scope="session")
@@ -31,19 +25,6 @@ def feature_reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     load_comorbidity_reference(con)
     con.close()
     return path
-
-
-def reference_connection(reference_db: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection whose `ref_` names are views over the attached reference file."""
-    connection = duckdb.connect(config={"threads": 1})
-    path = str(reference_db).replace("'", "''")
-    connection.execute(f"attach '{path}' as reference (read_only)")
-    names = connection.execute(
-        "select table_name from duckdb_tables() where database_name = 'reference'"
-    ).fetchall()
-    for (name,) in names:
-        connection.execute(f"create view {name} as select * from reference.main.{name}")
-    return connection
 
 
 @pytest.fixture

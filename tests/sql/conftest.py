@@ -14,8 +14,6 @@ from pipelines.warehouse import LINEAGE_COLUMNS, ensure_raw_tables
 from sql.reference import load_reference
 from sql.runner import BuildResult, build
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
-
 # The leak-free cut views issue 4 owns (the features issue may add more int_cut_* views).
 CUT_VIEWS = [
     "int_cut_claim_lines",
@@ -37,12 +35,6 @@ CLINICAL_TARGETS = ["mart_acute_stays", "mart_index_stays", "mart_prediction_spi
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The read-only shared folder beside the repository (sample data, reference sets)."""
-    return SHARED_DIR.resolve()
-
-
-@pytest.fixture(scope="session")
 def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A DuckDB file holding every `ref_` table, loaded once per test session."""
     path = tmp_path_factory.mktemp("reference") / "reference.duckdb"
@@ -52,8 +44,8 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def new_warehouse(reference_db: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse with empty raw tables and copies of the reference tables."""
+def reference_connection(reference_db: Path, kind: str = "view") -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with every `ref_` table of the file, as views over it or copies."""
     connection = duckdb.connect(config={"threads": 1})
     path = str(reference_db).replace("'", "''")
     connection.execute(f"attach '{path}' as reference (read_only)")
@@ -61,8 +53,15 @@ def new_warehouse(reference_db: Path) -> duckdb.DuckDBPyConnection:
         "select table_name from duckdb_tables() where database_name = 'reference'"
     ).fetchall()
     for (name,) in names:
-        connection.execute(f"create table {name} as select * from reference.main.{name}")
-    connection.execute("detach reference")
+        connection.execute(f"create {kind} {name} as select * from reference.main.{name}")
+    if kind == "table":
+        connection.execute("detach reference")
+    return connection
+
+
+def new_warehouse(reference_db: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with empty raw tables and copies of the reference tables."""
+    connection = reference_connection(reference_db, "table")
     ensure_raw_tables(connection)
     return connection
 
