@@ -12,7 +12,7 @@ from data_contracts import load_contract
 from data_contracts.errors import ContractError
 from data_contracts.rules import Rule
 from pipelines.ingest.positional import scan as scan_positional
-from pipelines.ingest.predicates import MASK_BITS, mask_columns
+from pipelines.ingest.predicates import MASK_BITS, keep_predicate, mask_columns
 from sql.ingest import ident, render, run_script, set_variables
 
 ENGINES = ("duckdb", "gx")
@@ -39,6 +39,7 @@ class SourceCheck:
     rows_quarantined: int
     findings: list[Finding] = field(default_factory=list)
     positional: bool = False
+    keep: str = "true"  # positional loads: SQL true for a row no error-level rule quarantines
 
     @property
     def rows_loaded(self) -> int:
@@ -166,7 +167,8 @@ def check_source(
             "select name, column_name, severity, rows from __findings"
         ).fetchall()
     ]
-    return SourceCheck(label, table, engine, rows_in, quarantined, findings, positional)
+    keep = keep_predicate(row_rules) if positional else "true"
+    return SourceCheck(label, table, engine, rows_in, quarantined, findings, positional, keep)
 
 
 def enforce_threshold(check: SourceCheck, max_bad_share: float) -> None:

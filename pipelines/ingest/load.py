@@ -88,7 +88,7 @@ def load_source(
         _keep_extra_columns(con, table, header.extra)
         values = [_value(table, c) for c in header.present]
         if check.positional:
-            loaded = load_positional(con, header, values, check.rows_in, lineage.label)
+            loaded = load_positional(con, header, values, check, lineage.label)
         else:
             statement = render(
                 "insert_raw",

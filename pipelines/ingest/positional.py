@@ -1,18 +1,25 @@
 """CSV sources checked and loaded on every thread: rows are numbered by position, not a window.
 
 A `row_number() over ()` window makes DuckDB read a file on one thread. Instead, the rule scan
-is an order-preserving create-table-as (its rowid is the data row), and the load inserts every
-row in file order, numbers the rows from their row ids, checks both passes saw the same order,
-and deletes the quarantined rows, all inside the load's transaction.
+is an order-preserving create-table-as (its rowid is the data row), and the load inserts the rows
+no error-level rule breaks in file order, numbers them from their row ids and the quarantined
+rows' positions, and checks both passes saw the same order, all inside the load's transaction.
+Nothing is deleted from the raw table: a delete in the transaction of a large insert makes DuckDB
+rewrite every inserted row at commit.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from data_contracts import load_contract
 from pipelines.ingest.source import Header
-from sql.ingest import ident, idents, render, set_variables
+from sql.ingest import ident, idents, render, run_script, set_variables
+
+if TYPE_CHECKING:  # checks.py imports this module
+    from pipelines.ingest.checks import SourceCheck
 
 
 class RowOrderError(RuntimeError):
@@ -50,11 +57,15 @@ def scan(con: duckdb.DuckDBPyConnection, masks: list[str], table: str, present: 
     con.execute(render("scan_numbered"))
 
 
-def _number_rows(con: duckdb.DuckDBPyConnection, raw: str, label: str, rows_in: int) -> None:
-    first = _first_rowid(con, render("load_span", table=raw), f"{label} in {raw}", rows_in)
-    if rows_in:
-        set_variables(con, {"readmit_first_rowid": first})
-        con.execute(render("number_rows", table=raw))
+def _number_rows(con: duckdb.DuckDBPyConnection, raw: str, label: str, rows: int) -> None:
+    first = _first_rowid(con, render("load_span", table=raw), f"{label} in {raw}", rows)
+    if not rows:
+        return
+    set_variables(con, {"readmit_first_rowid": first})
+    gaps = con.execute("select count(*) from __quarantined").fetchone()[0]
+    if gaps:
+        run_script(con, "quarantine_gaps")
+    con.execute(render("number_rows_gaps" if gaps else "number_rows", table=raw))
 
 
 def _check_order(con: duckdb.DuckDBPyConnection, raw: str, label: str, col: str | None) -> None:
@@ -70,9 +81,13 @@ def _check_order(con: duckdb.DuckDBPyConnection, raw: str, label: str, col: str 
 
 
 def load(
-    con: duckdb.DuckDBPyConnection, header: Header, values: list[str], rows_in: int, label: str
+    con: duckdb.DuckDBPyConnection,
+    header: Header,
+    values: list[str],
+    check: SourceCheck,
+    label: str,
 ) -> int:
-    """Insert every row of `__src_plain`, number it, drop quarantined rows; rows kept."""
+    """Insert the rows of `__src_plain` the rule scan kept, in file order, and number them."""
     raw = ident(f"raw_{header.table}")
     inserted = con.execute(
         render(
@@ -80,11 +95,13 @@ def load(
             table=raw,
             targets=idents(header.present),
             values=",\n    ".join(values),
+            keep=check.keep,
         )
     ).fetchone()[0]
-    if inserted != rows_in:
-        raise RowOrderError(f"{label}: read {inserted} rows on load but {rows_in} on the scan")
-    _number_rows(con, raw, label, rows_in)
+    if inserted != check.rows_loaded:
+        raise RowOrderError(
+            f"{label}: kept {inserted} rows on load but {check.rows_loaded} on the scan"
+        )
+    _number_rows(con, raw, label, inserted)
     _check_order(con, raw, label, check_column(header.table, header.present))
-    dropped = con.execute(render("drop_quarantined", table=raw)).fetchone()[0]
-    return inserted - dropped
+    return inserted

@@ -92,3 +92,17 @@ def mask_columns(row_rules: list[tuple[int, Rule]]) -> tuple[list[str], dict[str
         )
     items = [" + ".join(terms) + " as " + ident(f"__m{n}") for n, terms in masks.items()]
     return items, variables
+
+
+def keep_predicate(row_rules: list[tuple[int, Rule]]) -> str:
+    """SQL true for a row that breaks no error-level rule (the rows a load keeps).
+
+    Each rule counts as broken exactly when its failure bit would be set (a null verdict is not a
+    failure), so the rows kept are those the scan's masks did not quarantine.
+    """
+    terms = [
+        fragment("rules/mask_term", predicate=row_predicate(rule, rule_id)[0], bit="1")
+        for rule_id, rule in row_rules
+        if rule.severity == "error"
+    ]
+    return "(" + " + ".join(terms) + ") = 0" if terms else "true"

@@ -15,10 +15,9 @@ from pipelines.ingest.discovery import REDELIVER, LandingFile
 from sql.ingest import PLAIN_NAME, render, set_variables
 
 HEADER_BYTES = 1 << 20
-# CSV rows numbered by position (parallel scan and load, pipelines/ingest/positional.py). Off:
-# at 100k persons the parallel batch insert peaked at 12.9 GB RSS against 3.2 GB for the
-# numbered path; turn on once a DuckDB memory limit is shown to bound it.
-POSITIONAL_CSV = False
+# CSV rows numbered by position (parallel scan and load, pipelines/ingest/positional.py); the
+# Great Expectations engine and Parquet sources use the numbered `__src` view instead.
+POSITIONAL_CSV = True
 OTHER_DELIMITERS = (";", "\t", "|")
 LINE_IN_ERROR = re.compile(r"[Ll]ine:? (\d+)")
 

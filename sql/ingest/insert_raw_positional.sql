@@ -1,6 +1,6 @@
--- Load every row of a CSV source into a raw table in file order, typed per contract, with lineage
--- (DESIGN section 12); number_rows.sql then numbers them and drop_quarantined.sql takes out the
--- rows that broke an error-level rule, all in the load's transaction
+-- Load the rows of a CSV source that break no error-level rule (the rule scan's verdict,
+-- recomputed on the same text) into a raw table in file order, typed per contract, with lineage
+-- (DESIGN section 12); number_rows.sql / number_rows_gaps.sql then number them
 insert into ${table} (${targets}, _source_file, _checksum, _row_number, _run_id, _extract_date)
 select
     ${values},
@@ -10,3 +10,4 @@ select
     getvariable('readmit_run_id'),
     getvariable('readmit_extract_date')
 from __src_plain as s
+where ${keep}

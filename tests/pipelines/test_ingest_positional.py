@@ -45,12 +45,6 @@ def _big_eligibility(root: Path) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def positional_csv(monkeypatch):
-    """These tests exercise the positional path, which is off by default (see source.py)."""
-    monkeypatch.setattr("pipelines.ingest.source.POSITIONAL_CSV", True)
-
-
 def test_a_large_csv_read_on_two_threads_keeps_every_row_number(tmp_path):
     path = _big_eligibility(tmp_path / "landing")
     assert path.stat().st_size > 16_000_000  # several 8 MB scan units: threads split the file
@@ -101,9 +95,32 @@ def test_positional_and_numbered_scans_flag_the_same_rows(claims):
 def test_a_load_that_sees_another_row_order_stops(claims):
     con, header, check, _ = _flagged(claims, positional=True)
     assert check_column("medical_claim", header.present) == "claim_id"
-    first = "(select min(__check) from __scan_masks)"
+    kept = "__row not in (select __row from __quarantined)"  # the check covers kept rows
+    first = f"(select min(__check) from __scan where {kept})"
     con.execute(f"update __scan_masks set __check = __check + 1 where __check = {first}")
     con.begin()
     with pytest.raises(RowOrderError, match="different order"):
         load_source(con, header, check, Lineage("r1", "f.csv", "abc", DAY))
     con.rollback()
+
+
+def test_kept_rows_are_numbered_across_runs_of_quarantined_rows(tmp_path):
+    """Quarantined rows first, last and side by side: every kept row keeps its file row number,
+    and the raw table never held the quarantined rows (nothing is deleted after the insert)."""
+    bad = {1, 2, 5, 6, 7, 11, 14}
+    rows = [
+        valid_row(
+            "eligibility", person_id=f"P{i:04d}", birth_date="x" if i in bad else "1950-02-03"
+        )
+        for i in range(1, 15)
+    ]
+    drop_file(tmp_path / "landing", "eligibility", rows)
+    con = connect(tmp_path / "w.duckdb", threads=2)
+    (only,) = run_ingest(con, tmp_path / "landing", max_bad_share=0.9).files
+    assert (only.rows_in, only.rows_loaded, only.rows_quarantined) == (14, 7, 7)
+    numbered = con.execute(
+        "select _row_number, person_id from raw_eligibility order by _row_number"
+    ).fetchall()
+    assert numbered == [(i, f"P{i:04d}") for i in range(1, 15) if i not in bad]
+    lines = con.execute("select row_number from quarantine order by 1").fetchall()
+    assert {r[0] for r in lines} == bad
