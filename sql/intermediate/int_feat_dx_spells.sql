@@ -13,29 +13,35 @@ events as (
     inner join code_windows as w on d.icd_10_cm = w.icd_10_cm
 ),
 
-code_numbered as (
+code_bounds as (
+    -- a code's known dates, in order: one starts a spell when the previous one is a window or
+    -- more before it, and ends one when the next is a window or more after it (or is none)
     select
         *,
-        sum(case when previous_known is null or known_date >= previous_known + window_days
-            then 1 else 0 end) over (
-            partition by person_id, icd_10_cm, window_days order by known_date
-            rows between unbounded preceding and current row
-        ) as spell
-    from (
-        select
-            *,
-            lag(known_date) over (
-                partition by person_id, icd_10_cm, window_days order by known_date
-            ) as previous_known
-        from events
-    )
+        coalesce(known_date >= lag(known_date) over w + window_days, true) as is_start,
+        coalesce(lead(known_date) over w >= known_date + window_days, true) as is_end
+    from events
+    window w as (partition by person_id, icd_10_cm, window_days order by known_date)
 ),
 
 code_spells as (
-    select person_id, icd_10_cm, window_days, min(known_date) as spell_start,
-        cast(max(known_date) + any_value(window_days) as date) as spell_end
-    from code_numbered
-    group by person_id, icd_10_cm, window_days, spell
+    -- starts and ends alternate (a one-day spell is both): a start's spell ends at itself or
+    -- at the next bound
+    select person_id, icd_10_cm, window_days, spell_start, spell_end
+    from (
+        select
+            person_id,
+            icd_10_cm,
+            window_days,
+            is_start,
+            known_date as spell_start,
+            cast(case when is_end then known_date else lead(known_date) over (
+                partition by person_id, icd_10_cm, window_days order by known_date
+            ) end + window_days as date) as spell_end
+        from code_bounds
+        where is_start or is_end
+    )
+    where is_start
 ),
 
 key_numbered as (

@@ -57,20 +57,21 @@ visit_days as (
 ),
 
 events as (
-    select person_id, 'ip_admission' as series, admission_date as event_date,
-        cast(1 as decimal(18, 2)) as amount
+    -- one column per series (null on the other series' rows), so each day sums its columns
+    select person_id, admission_date as event_date, 1 as ip_admission, null::integer as ed_visit,
+        null::integer as outpatient_day, null::decimal(18, 2) as paid
     from mart_acute_stays
     union all
-    select person_id, 'ed_visit', visit_date, 1 from int_ed_visits
+    select person_id, visit_date, null, 1, null, null from int_ed_visits
     union all
-    select person_id, 'outpatient_day', min(known_date), 1
+    select person_id, min(known_date), null, null, 1, null
     from visit_days
     where visit_day is not null
     group by person_id, visit_day
     union all
-    select person_id, 'paid', known_date, coalesce(paid_amount, 0) from claims
+    select person_id, known_date, null, null, null, coalesce(paid_amount, 0) from claims
     union all
-    select person_id, 'paid', dispensing_date,
+    select person_id, dispensing_date, null, null, null,
         coalesce(cast(paid_amount as decimal(18, 2)), 0)
     from stg_pharmacy_claim
 ),
@@ -79,10 +80,10 @@ final as (
     select
         person_id,
         event_date,
-        cast(sum(amount) filter (where series = 'ip_admission') as integer) as ip_admissions,
-        cast(sum(amount) filter (where series = 'ed_visit') as integer) as ed_visits,
-        cast(sum(amount) filter (where series = 'outpatient_day') as integer) as outpatient_days,
-        cast(sum(amount) filter (where series = 'paid') as decimal(18, 2)) as paid_amount
+        cast(sum(ip_admission) as integer) as ip_admissions,
+        cast(sum(ed_visit) as integer) as ed_visits,
+        cast(sum(outpatient_day) as integer) as outpatient_days,
+        cast(sum(paid) as decimal(18, 2)) as paid_amount
     from events
     where event_date is not null
     group by person_id, event_date
