@@ -1,4 +1,5 @@
-"""Calibration of raw LightGBM scores on held-out rows: Platt (logistic) or isotonic, as JSON."""
+"""Calibration of raw LightGBM scores on held-out rows: Platt (logistic) or isotonic, as JSON
+(identity, with a warning, when the held-out rows are too few to fit either)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ P_MIN, P_MAX = 1e-6, 1.0 - 1e-6
 # Isotonic is chosen only when it lowers cross-validated log loss by more than this; otherwise the
 # smoother Platt map wins (it keeps the ranking and the calibration slope near 1).
 ISOTONIC_MARGIN = 0.001
+# Fewer events (or non-events) than this among the calibration rows (a small clinic) and no map is
+# fitted: a logistic fit on a handful of events is unstable or, with one outcome, undefined.
+MIN_OUTCOME_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -24,11 +28,14 @@ class Calibrator:
     n_rows: int = 0
     n_events: int = 0
     log_loss_cv: dict = field(default_factory=dict)
+    warning: str | None = None
 
     def predict(self, raw: np.ndarray) -> np.ndarray:
         """Calibrated probabilities for raw scores."""
         raw = np.asarray(raw, dtype=np.float64)
-        if self.method == "platt":
+        if self.method == "identity":
+            p = sigmoid(raw)
+        elif self.method == "platt":
             p = sigmoid(self.params["intercept"] + self.params["slope"] * raw)
         elif self.method == "isotonic":
             p = np.interp(raw, self.params["x"], self.params["y"])
@@ -44,6 +51,7 @@ class Calibrator:
             "n_rows": self.n_rows,
             "n_events": self.n_events,
             "log_loss_cv": self.log_loss_cv,
+            "warning": self.warning,
         }
 
     @classmethod
@@ -55,6 +63,7 @@ class Calibrator:
             data.get("n_rows", 0),
             data.get("n_events", 0),
             data.get("log_loss_cv", {}),
+            data.get("warning"),
         )
 
 
@@ -71,6 +80,18 @@ def fit_isotonic(raw: np.ndarray, y: np.ndarray) -> Calibrator:
     return Calibrator("isotonic", params, len(y), int(np.sum(y)))
 
 
+def identity_calibrator(y: np.ndarray) -> Calibrator:
+    """No map: the booster's own probability, sigmoid(raw), with a warning saying why."""
+    events = int(np.sum(y))
+    warning = (
+        f"the calibration rows hold {events} event(s) and {len(y) - events} non-event(s), fewer "
+        f"than {MIN_OUTCOME_ROWS} of each, so no calibration map was fitted: probabilities are "
+        "LightGBM's own (uncalibrated). Use the ranking and tiers; treat the probabilities as "
+        "approximate until more history accumulates and the model is retrained"
+    )
+    return Calibrator("identity", {}, len(y), events, {}, warning)
+
+
 def log_loss(y: np.ndarray, p: np.ndarray) -> float:
     """Mean negative log-likelihood."""
     p = np.clip(p, P_MIN, P_MAX)
@@ -78,9 +99,12 @@ def log_loss(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def choose_calibrator(raw: np.ndarray, y: np.ndarray, seed: int) -> Calibrator:
-    """Platt or isotonic by 2-fold cross-validated log loss on these held-out rows, refit on all."""
+    """Platt or isotonic by 2-fold cross-validated log loss on these held-out rows, refit on all;
+    identity (no map, with a warning) when the rows hold too few events or non-events."""
     raw = np.asarray(raw, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
+    if min(y.sum(), len(y) - y.sum()) < MIN_OUTCOME_ROWS:
+        return identity_calibrator(y)
     fold = np.random.default_rng(seed).random(len(y)) < 0.5
     if min(y[fold].sum(), y[~fold].sum(), (1 - y[fold]).sum(), (1 - y[~fold]).sum()) == 0:
         return fit_platt(raw, y)

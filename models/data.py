@@ -117,8 +117,10 @@ def fingerprint(con: duckdb.DuckDBPyConnection, task: str) -> dict:
 
 
 def to_matrix(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
-    """A float64 row-major matrix of `columns` (nulls as NaN, booleans as 0/1) for LightGBM."""
-    out = np.empty((table.num_rows, len(columns)), dtype=np.float64)
+    """A float64 column-major matrix of `columns` (nulls as NaN, booleans as 0/1) for LightGBM."""
+    # column-major: each column is one contiguous write (row-major took ~10x longer, strided
+    # writes); LightGBM reads either layout without a copy and gives identical results
+    out = np.empty((table.num_rows, len(columns)), dtype=np.float64, order="F")
     for j, name in enumerate(columns):
         col = pc.cast(table.column(name), pa.float64())
         out[:, j] = col.to_numpy(zero_copy_only=False)

@@ -98,8 +98,17 @@ def calibration(y: np.ndarray, p: np.ndarray) -> dict:
 
     `calibration_slope` and `calibration_intercept_joint` come from one fit (ideal 1 and 0);
     `calibration_intercept` is calibration-in-the-large, the intercept with the slope fixed at 1
-    (ideal 0; Van Calster 2019).
+    (ideal 0; Van Calster 2019). All nan when the rows hold only one outcome (a small clinic).
     """
+    if len(y) == 0 or np.min(y) == np.max(y):
+        nan = float("nan")
+        return {
+            "calibration_slope": nan,
+            "calibration_intercept": nan,
+            "calibration_intercept_joint": nan,
+            "mean_predicted": float(np.mean(p)) if len(p) else nan,
+            "observed_rate": float(np.mean(y)) if len(y) else nan,
+        }
     z = logit(p)
     joint_a, slope = fit_logistic(z, y)
     citl, _ = fit_logistic(z, y, fit_slope=False)
@@ -153,7 +162,11 @@ def baseline_report(
     report = ranking_report(y_test[test_ok], points_test[test_ok], seed, n_boot)
     report["rows_without_score"] = int((~test_ok).sum())
     train_ok = ~np.isnan(points_train)
-    a, b = fit_logistic(points_train[train_ok], y_train[train_ok])
+    y_fit = y_train[train_ok]
+    if len(y_fit) == 0 or np.min(y_fit) == np.max(y_fit):  # one outcome: prevalence, no slope
+        a, b = float(logit(np.array([np.mean(y_fit) if len(y_fit) else 0.5]))[0]), 0.0
+    else:
+        a, b = fit_logistic(points_train[train_ok], y_fit)
     p = sigmoid(a + b * points_test[test_ok])
     report["mapping"] = {"intercept": a, "slope": b, "fitted_on": "training rows"}
     report["brier"] = float(brier_score_loss(y_test[test_ok], p))

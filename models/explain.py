@@ -21,6 +21,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from models.contrib import contributions as pattern_contributions
+
 TOP_REASONS = 3
 CONDITIONS = "conditions"
 SOCIAL = "social needs"
@@ -53,7 +55,7 @@ class ReasonSource(Protocol):
 
 def contributions(booster: lgb.Booster, x: np.ndarray, threads: int = 2) -> np.ndarray:
     """Per-row contributions to the raw score (log-odds); the last column is the bias term."""
-    return booster.predict(x, pred_contrib=True, num_threads=threads)
+    return pattern_contributions(booster, x, threads)  # LightGBM TreeSHAP, once per pattern
 
 
 def group_contributions(

@@ -15,13 +15,13 @@ import pyarrow.compute as pc
 
 from features.registry import Feature
 from models import data
-from models.calibrate import Calibrator, choose_calibrator
+from models.calibrate import MIN_OUTCOME_ROWS, Calibrator, choose_calibrator
 from models.evaluate import auroc, baseline_report, probability_report
 from models.explain import mean_abs_contribution
 from models.fairness import subgroup_report
 from models.split import Split, temporal_split
 from models.tasks import Task
-from models.train import fit_booster, lgb_params
+from models.train import fit_booster, lgb_params, sample_warnings
 
 Progress = Callable[[str], None]
 # The steps `train_task` reports through `progress`, in order (oracle only with a truth file).
@@ -89,11 +89,11 @@ def _load_parts(
     parts = _parts(split)
     index = np.concatenate(list(parts.values()))
     table = data.feature_rows(con, task, rows.take(pa.array(index)), columns)
-    x = data.to_matrix(table, columns)
     y = data.column(rows, "label")[index].astype(np.int64)
     bounds = np.cumsum([0] + [len(v) for v in parts.values()])
-    return {
-        name: (x[a:b], y[a:b]) for name, a, b in zip(parts, bounds[:-1], bounds[1:], strict=True)
+    return {  # one column-major matrix per part: LightGBM reads each without a copy
+        name: (data.to_matrix(table.slice(a, b - a), columns), y[a:b])
+        for name, a, b in zip(parts, bounds[:-1], bounds[1:], strict=True)
     }
 
 
@@ -199,6 +199,9 @@ def _evaluate(
         for name, size in mean_abs_contribution(booster, x_te[sample], columns, config.threads)
     ]
     metrics["calibrator"] = {"method": calibrator.method, "log_loss_cv": calibrator.log_loss_cv}
+    metrics["warnings"] = sample_warnings(parts, MIN_OUTCOME_ROWS) + (
+        [calibrator.warning] if calibrator.warning else []
+    )
     return p_test, metrics
 
 
@@ -217,7 +220,9 @@ def _training_facts(
         "events": {name: int(y.sum()) for name, (_, y) in parts.items()},
         "best_iteration": booster.current_iteration(),
         "trees": booster.num_trees(),
-        "lightgbm_params": lgb_params(config.seed, config.threads, config.lgb_overrides),
+        "lightgbm_params": lgb_params(
+            config.seed, config.threads, config.lgb_overrides, len(parts["train"][1])
+        ),
         "lightgbm_version": lgb.__version__,
         "test_person_share": task.test_person_share,
         "early_stop_share": task.early_stop_share,

@@ -11,6 +11,7 @@ import duckdb
 import lightgbm as lgb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from features.registry import Feature
 from models import data
@@ -67,20 +68,49 @@ def predict(model: LoadedModel, x: np.ndarray, threads: int = 2) -> tuple[np.nda
     return raw, model.calibrator.predict(raw)
 
 
+def _readable(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`column` as LightGBM reads it from Arrow (bool, integer, float); other types as float64."""
+    kind = column.type
+    if pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return column
+    return pc.cast(column, pa.float64())
+
+
+def predict_table(
+    model: LoadedModel, table: pa.Table, threads: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Raw score and calibrated probability per row of an Arrow table holding the features.
+
+    LightGBM reads the Arrow columns directly (nulls as missing), so no float64 matrix is built;
+    the scores equal `predict` on `data.to_matrix` of the same rows.
+    """
+    columns = [_readable(table.column(name)) for name in model.columns]
+    features = pa.table(columns, names=list(model.columns))
+    raw = model.booster.predict(features, raw_score=True, num_threads=threads)
+    return raw, model.calibrator.predict(raw)
+
+
 def explain_rows(model: LoadedModel, x: np.ndarray, threads: int = 2) -> pa.ListArray:
     """Top plain-language reasons for every row of `x`."""
     return explain(model.booster, x, model.columns, model.sources, threads)
 
 
+def top_rows(probability: np.ndarray, share: float) -> np.ndarray:
+    """Positions (ascending) of the top `share` of rows by probability, ties in row order."""
+    k = min(len(probability), math.ceil(share * len(probability)))
+    return np.sort(np.argsort(-probability, kind="stable")[:k])
+
+
 def _reasons_for_top(
-    model: LoadedModel, x: np.ndarray, probability: np.ndarray, share: float, threads: int
+    model: LoadedModel, table: pa.Table, probability: np.ndarray, share: float, threads: int
 ) -> pa.Array:
     """Reasons for the top `share` of rows by probability; null for the rest."""
-    k = min(len(probability), math.ceil(share * len(probability)))
-    chosen = np.sort(np.argsort(-probability, kind="stable")[:k])
+    chosen = top_rows(probability, share)
+    k = len(chosen)
     if k == 0:
         return pa.nulls(len(probability), pa.list_(pa.string()))
-    explained = explain_rows(model, x[chosen], threads)
+    x = data.to_matrix(table.take(pa.array(chosen)), model.columns)
+    explained = explain_rows(model, x, threads)
     slot = np.full(len(probability), -1, dtype=np.int64)
     slot[chosen] = np.arange(k)
     index = pa.array(slot, mask=slot < 0)
@@ -91,15 +121,14 @@ def score_table(
     model: LoadedModel, table: pa.Table, reasons_share: float = REASONS_SHARE, threads: int = 2
 ) -> pa.Table:
     """person_id, as_of_date, probability, raw_score and reasons for rows holding the features."""
-    x = data.to_matrix(table, model.columns)
-    raw, probability = predict(model, x, threads)
+    raw, probability = predict_table(model, table, threads)
     return pa.table(
         {
             "person_id": table.column("person_id"),
             "as_of_date": table.column("as_of_date"),
             "probability": pa.array(probability),
             "raw_score": pa.array(raw),
-            "reasons": _reasons_for_top(model, x, probability, reasons_share, threads),
+            "reasons": _reasons_for_top(model, table, probability, reasons_share, threads),
         }
     )
 
