@@ -36,10 +36,14 @@ def demo(
 
 
 def _summary(result: DemoResult) -> None:
+    """The steps and their results as a table, then each output path whole on its own line."""
     table = Table(title="What the demo produced", show_lines=False)
-    table.add_column("step")
-    table.add_column("result")
-    table.add_column("where")
+    table.add_column("step", no_wrap=True)
+    table.add_column("result", overflow="fold")
     for step in result.steps:
-        table.add_row(step.name, step.detail, str(step.where))
+        table.add_row(step.name, step.detail)
     console.print(table)
+    console.print("[bold]Where the outputs are[/bold]")
+    for step in result.steps:
+        # soft_wrap: a long path is never cut or broken with a newline, so it can be copied
+        console.print(f"  {step.name}: {step.where}", soft_wrap=True, highlight=False, markup=False)

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from data_contracts.errors import ContractError
+from pipelines.commands.nightly import check_landing_layout
 from pipelines.ingest import IngestResult, ingest_landing
 from pipelines.lock import run_lock
 from pipelines.publish import run_dir
@@ -80,6 +81,7 @@ def ingest(
     max_bad_share: MaxBadShareOption = None,
 ) -> None:
     """Load every new drop: bad rows to quarantine, the rest to raw tables with lineage."""
+    check_landing_layout(landing_dir)
     settings = load_settings(workspace=workspace, max_bad_row_share=max_bad_share)
     run_id = new_run_id()
     with run_lock(settings.workspace, run_id):

@@ -7,10 +7,31 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from pipelines.errors import ReadmitError
+from pipelines.ingest.discovery import discover
 from pipelines.lock import ensure_free
 from pipelines.settings import load_settings
 
 console = Console()
+SHOWN_NAMES = 5
+
+
+class LandingLayoutError(ReadmitError):
+    """The landing folder does not hold extract files in <extract_date>/ drop folders."""
+
+
+def check_landing_layout(landing: Path) -> None:
+    """Stop before any work when `landing` holds something but no <YYYY-MM-DD>/ drop folder."""
+    drops, other = discover(landing)
+    if drops or not other:
+        return
+    shown = ", ".join(other[:SHOWN_NAMES]) + (", ..." if len(other) > SHOWN_NAMES else "")
+    raise LandingLayoutError(
+        f"landing folder {landing} holds no drop folder named by extract date (found: {shown}), "
+        f"so nothing would be loaded. Put each delivery in a folder named by its extract date: "
+        f"{landing}/<YYYY-MM-DD>/eligibility.csv, {landing}/<YYYY-MM-DD>/medical_claim.csv, ... "
+        "(for example 2025-01-01/), or pass that one drop folder itself as the landing folder."
+    )
 
 
 def nightly(
@@ -31,12 +52,13 @@ def nightly(
     ),
 ) -> None:
     """Validate, load, build, score, tier and publish once (trains first if no model exists)."""
-    from pipelines.flows import nightly as nightly_flow
-
     if dask and not shards:
         raise typer.BadParameter("--dask needs --shards K (K >= 1)", param_hint="--dask")
     settings = load_settings(workspace=workspace)
     ensure_free(settings.workspace)  # exit at once, before Prefect starts, if a run holds it
+    check_landing_layout(landing)  # before Prefect is imported: a wrong layout stops at once
+    from pipelines.flows import nightly as nightly_flow
+
     if shards:
         from pipelines.flows import on_dask
 
