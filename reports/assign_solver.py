@@ -2,37 +2,38 @@
 
 Patients whose points and costs towards every case manager are equal are interchangeable, so the
 problem is solved over classes of such patients. Variables: x[k, m] = patients of class k placed
-with case manager m (continuous), s[i] = patient i left unassigned (continuous, at penalty[i]) and
-z[m, q] = places of q points opened with m (integer). With z integral the rest is a
-transportation problem, whose matrix is totally unimodular, so x is integral at a vertex: only z
-needs branching. Leaving a patient unassigned costs `penalty[i]`; inside a class the lowest
+with case manager m (continuous), s[k, l] = patients of class k with penalty level l left
+unassigned (continuous, up to their count) and z[m, q] = places of q points opened with m
+(integer). With z integral the rest is a transportation problem, whose matrix is totally
+unimodular, so x is integral at a vertex: only z needs branching. Inside a class the lowest
 penalties are left out first, so the class-level optimum is the patient-level optimum.
 
 The solve runs in three steps. (1) The LP relaxation, tightened with each case manager's
-integer hull of {2 a + 3 b <= capacity} (two point sizes), gives a lower bound. (2) A dive rounds
+integer hull of {2 a + 3 b <= capacity} (two point sizes), gives a lower bound; it is solved by
+column generation (each class starts with its cheapest case managers). (2) A dive rounds
 the places of the case managers the LP left fractional (to the nearest pattern that wastes no
 point where the LP fills the capacity, or covers the LP's places where it leaves room),
-re-solves the rest and repeats; the transportation LP over the final places gives an integral
-assignment. When it is within the objective's granularity of the bound it is proven optimal.
-(3) Otherwise HiGHS branches on z for the rest of the time limit and the better of the two
-answers is kept, with the best proven bound.
+re-solves from the last basis and repeats; the transportation LP over the final places gives an
+integral assignment. (3) Unless that is within the objective's granularity of the bound, HiGHS
+solves MILPs restricted by reduced cost (`assign_search`): a small one for a better incumbent,
+then the exact one that proves it optimal, within the time limit.
 """
 
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from reports.assign_highs import Lp, MatrixModel
 from reports.assign_places import hull_block, round_places
+from reports.assign_search import HEURISTIC_DELTA, Search
 
 UNASSIGNED = -1
-INTEGRAL_GAP = 1.0 - 1e-6
 DIVE_ROUNDS = 12
+FIRST_SLACK = 2.0
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,10 @@ def group_classes(points: np.ndarray, cost: np.ndarray, row_of: np.ndarray) -> _
 
 @dataclass(frozen=True)
 class _Model:
-    """The class-level MILP in matrix form; columns are x, then s, then z."""
+    """The class-level MILP; columns are x (class, case manager), then s (class, penalty level:
+    patients left out), then z (case manager, size: places)."""
 
-    c: np.ndarray
-    a: sp.csr_array
-    row_lo: np.ndarray
-    row_hi: np.ndarray
-    lb: np.ndarray
-    ub: np.ndarray
+    m: MatrixModel
     xk: np.ndarray
     xm: np.ndarray
     xq: np.ndarray  # size index of each x column's class
@@ -91,7 +88,7 @@ class _Model:
 
     @property
     def z_start(self) -> int:
-        return self.c.size - self.capacity.size * self.sizes.size
+        return self.m.c.size - self.capacity.size * self.sizes.size
 
     def used_places(self, x: np.ndarray) -> np.ndarray:
         """Places of each (case manager, size) that a solution's x fills."""
@@ -100,18 +97,20 @@ class _Model:
 
 
 def _model(cl: _Classes, penalty: np.ndarray, capacity: np.ndarray) -> _Model:
-    """Objective, rows (class sizes, places, capacity, hull facets) and bounds of the MILP."""
+    """Objective, rows (class sizes, places, capacity, hull facets) and bounds of the MILP.
+
+    Patients of one class with the same penalty share one s column bounded by their count.
+    """
     n_k, n_c = cl.cost.shape
     fits = np.minimum(cl.size[:, None], np.floor(capacity[None, :] / cl.points[:, None]))
     xk, xm = np.nonzero(fits > 0)
-    order = np.lexsort((penalty, cl.of_patient))
-    sk = cl.of_patient[order]
+    levels, count = np.unique(np.column_stack([cl.of_patient, penalty]), axis=0, return_counts=True)
+    sk = levels[:, 0].astype(np.int64)
     sizes, q_of_k = np.unique(cl.points, return_inverse=True)
     zm, zq = np.divmod(np.arange(n_c * sizes.size), sizes.size)
-    nx, ns, nz = xk.size, order.size, zm.size
+    nx, ns, nz = xk.size, sk.size, zm.size
     cols_x, cols_s, cols_z = np.arange(nx), nx + np.arange(ns), nx + ns + np.arange(nz)
     n = nx + ns + nz
-    c = np.concatenate([cl.cost[xk, xm], penalty[order], np.zeros(nz)])
     a_class = sp.csr_array(
         (np.ones(nx + ns), (np.concatenate([xk, sk]), np.concatenate([cols_x, cols_s]))),
         shape=(n_k, n),
@@ -122,87 +121,55 @@ def _model(cl: _Classes, penalty: np.ndarray, capacity: np.ndarray) -> _Model:
     a_cap = sp.csr_array((sizes[zq], (zm, cols_z)), shape=(n_c, n))
     a_hull, hull_rhs = hull_block(capacity, sizes, n, nx + ns)
     nh = hull_rhs.size
-    return _Model(
-        c=c,
-        a=sp.vstack([a_class, a_link, a_cap, a_hull]).tocsr(),
+    matrix = MatrixModel(
+        c=np.concatenate([cl.cost[xk, xm], levels[:, 1], np.zeros(nz)]),
+        a=sp.vstack([a_class, a_link, a_cap, a_hull]).tocsc(),
         row_lo=np.concatenate([cl.size, np.full(nz + n_c + nh, -np.inf)]),
         row_hi=np.concatenate([cl.size, np.zeros(nz), capacity, hull_rhs]),
         lb=np.zeros(n),
-        ub=np.concatenate([fits[xk, xm], np.ones(ns), np.floor(capacity[zm] / sizes[zq])]),
-        xk=xk,
-        xm=xm,
-        xq=q_of_k[xk],
-        sizes=sizes,
-        capacity=capacity,
+        ub=np.concatenate([fits[xk, xm], count, np.floor(capacity[zm] / sizes[zq])]),
+        integer=np.arange(n) >= nx + ns,
     )
+    return _Model(matrix, xk, xm, q_of_k[xk], sizes, capacity)
 
 
-def _lp(model: _Model, lb: np.ndarray, ub: np.ndarray) -> tuple[np.ndarray, float]:
-    """A vertex solution and objective of the LP over `model` with column bounds lb..ub."""
-    eq = model.row_lo == model.row_hi
-    res = linprog(
-        model.c,
-        A_ub=model.a[~eq],
-        b_ub=model.row_hi[~eq],
-        A_eq=model.a[eq],
-        b_eq=model.row_hi[eq],
-        bounds=np.column_stack([lb, ub]),
-        method="highs-ds",
-    )
-    if res.x is None:
-        raise RuntimeError(f"caseload LP failed: {res.message}")
-    return res.x, float(res.fun)
+def _fractional(model: _Model, x: np.ndarray) -> np.ndarray:
+    """Case managers whose places in x are not integral."""
+    used = model.used_places(x).reshape(-1, model.sizes.size)
+    return np.nonzero((np.abs(used - np.rint(used)) > 1e-6).any(axis=1))[0]
 
 
-def _fix_places(model: _Model, places: np.ndarray) -> tuple[np.ndarray, float]:
-    """The best assignment with the places fixed: a transportation LP, integral at a vertex."""
-    lb, ub = model.lb.copy(), model.ub.copy()
-    lb[model.z_start :] = ub[model.z_start :] = np.rint(places)
-    x, fun = _lp(model, lb, ub)
-    x[: model.nx] = np.rint(x[: model.nx])
-    return x, fun
+def _z_cols(model: _Model, cms: np.ndarray) -> np.ndarray:
+    """The z columns of the given case managers."""
+    q = model.sizes.size
+    return model.z_start + (cms[:, None] * q + np.arange(q)).ravel()
 
 
-def _dive(model: _Model, x: np.ndarray, rounds: int = DIVE_ROUNDS) -> np.ndarray:
-    """Integral places from the LP: fix the fractional case managers' places to a rounded
-    pattern, re-solve with the others free, and repeat until none is fractional."""
-    lb, ub, q = model.lb.copy(), model.ub.copy(), model.sizes.size
-    for _ in range(rounds):  # a few LP solves, each fixing every fractional case manager
-        used = model.used_places(x).reshape(-1, q)
-        fractional = np.nonzero((np.abs(used - np.rint(used)) > 1e-6).any(axis=1))[0]
+def _dive(model: _Model, lp: Lp, x: np.ndarray) -> tuple[np.ndarray, float]:
+    """An integral solution from the LP: fix the fractional case managers' places to a rounded
+    pattern, re-solve from the last basis with the others free, repeat; then fix all places."""
+    for _ in range(DIVE_ROUNDS):  # a few warm LP solves, each fixing every fractional one
+        fractional = _fractional(model, x)
         if fractional.size == 0:
             break
-        places = round_places(used, model.capacity, model.sizes).reshape(-1, q)
-        cols = model.z_start + (fractional[:, None] * q + np.arange(q)).ravel()
-        lb[cols] = ub[cols] = places[fractional].ravel()
-        x, _ = _lp(model, lb, ub)
-    return round_places(model.used_places(x), model.capacity, model.sizes)
+        places = round_places(model.used_places(x), model.capacity, model.sizes)
+        q = model.sizes.size
+        lp.fix(_z_cols(model, fractional), places.reshape(-1, q)[fractional].ravel())
+        x, _ = lp.solve()
+    return _fix_places(model, lp, round_places(model.used_places(x), model.capacity, model.sizes))
 
 
-def _branch(model: _Model, time_limit: float | None, integral: bool):
-    """HiGHS branch and bound over the places; (solution or None, objective, bound, optimal)."""
-    integrality = np.zeros(model.c.size)
-    integrality[model.z_start :] = 1
-    options: dict = {"mip_rel_gap": 0.0, "presolve": True}
-    if integral:
-        # x is integral once z is, so the objective is an integer: a gap under 1 proves optimality
-        options["mip_abs_gap"] = INTEGRAL_GAP
-    if time_limit is not None:
-        options["time_limit"] = float(time_limit)
-    constraints = LinearConstraint(model.a, model.row_lo, model.row_hi)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
-        res = milp(
-            model.c,
-            integrality=integrality,
-            bounds=Bounds(model.lb, model.ub),
-            constraints=constraints,
-            options=options,
-        )
-    bound = getattr(res, "mip_dual_bound", None)
-    fun = float(res.fun) if res.x is not None else np.inf
-    bound = float(bound) if bound is not None and np.isfinite(bound) else -np.inf
-    return res.x, fun, bound, res.status == 0
+def _fix_places(model: _Model, lp: Lp, places: np.ndarray) -> tuple[np.ndarray, float]:
+    """The best assignment with the places fixed: a transportation LP, integral at a vertex."""
+    lp.fix(_z_cols(model, np.arange(model.capacity.size)), np.rint(places))
+    x, fun = lp.solve()
+    x[: model.z_start] = np.rint(x[: model.z_start])  # a vertex: integral counts
+    return x, float(model.m.c @ x)
+
+
+def _at_bound(model: MatrixModel, x: np.ndarray) -> np.ndarray:
+    """Each column's LP bound nearest its value (where reduced-cost fixing would hold it)."""
+    return np.where(np.abs(x - model.lb) <= np.abs(x - model.ub), model.lb, model.ub)
 
 
 def hand_out(klass: np.ndarray, priority: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -234,7 +201,7 @@ def solve(
     combination with `row_of` giving each patient's row. `points` and `penalty` are per patient
     (penalty = cost of leaving them unassigned, so a higher penalty means a higher priority);
     `capacity` is per case manager, in points. The result is proven optimal unless `time_limit`
-    (seconds) stopped the branch and bound first; `bound` is then the best proven lower bound.
+    (seconds) stopped the search first; `bound` is then the best proven lower bound.
     """
     points = np.asarray(points, dtype=np.int64)
     penalty = np.asarray(penalty, dtype=np.float64)
@@ -242,30 +209,58 @@ def solve(
     if points.size == 0 or capacity.size == 0:
         none = np.full(points.size, UNASSIGNED, dtype=np.int64)
         return Solution(none, float(penalty.sum()), float(penalty.sum()), True, 0)
-    started = time.perf_counter()
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
     cost = np.asarray(cost, dtype=np.float64)
     row_of = np.arange(points.size) if row_of is None else np.asarray(row_of, dtype=np.int64)
     cl = group_classes(points, cost, row_of)
     model = _model(cl, penalty, capacity)
-    integral = bool(np.all(model.c == np.rint(model.c)))
-    relaxed, bound = _lp(model, model.lb, model.ub)
-    if integral:
-        bound = float(np.ceil(bound - 1e-6))  # the objective of an integral solution is integral
-    x, objective = _fix_places(model, _dive(model, relaxed))
-    proven = _closed(objective, bound, integral)
-    left = None if time_limit is None else time_limit - (time.perf_counter() - started)
-    if not proven and (left is None or left > 0):
-        found, fun, mip_bound, optimal = _branch(model, left, integral)
-        bound = max(bound, mip_bound)
-        if found is not None and fun < objective - 1e-9:
-            x, objective = _fix_places(model, found[model.z_start :])
-        proven = optimal or _closed(objective, bound, integral)
+    search = Search(model.m, integral=bool(np.all(model.m.c == np.rint(model.m.c))))
+    lp = Lp(model.m, _first_columns(model))
+    relaxed, lp_value = lp.solve()
+    search.start(lp_value, lp.reduced_costs(), _at_bound(model.m, relaxed))
+    search.offer(*_dive(model, lp, relaxed))
+    if not search.proven:  # repair: re-choose the fractional case managers' places exactly
+        delta = min(HEURISTIC_DELTA, search.proof_delta())
+        found = search.restricted(delta, _left(deadline, 0.5), _repair_box(model, relaxed))
+        if found is not None:
+            search.offer(*_fix_places(model, lp, found[model.z_start :]))
+    if not search.proven:  # the exact restriction: solved, it proves the incumbent optimal
+        found = search.restricted(search.proof_delta(), _left(deadline))
+        if found is not None:
+            search.offer(*_fix_places(model, lp, found[model.z_start :]))
     counts = np.zeros(cl.cost.shape, dtype=np.int64)
-    counts[model.xk, model.xm] = x[: model.nx].astype(np.int64)
+    counts[model.xk, model.xm] = search.x[: model.nx].astype(np.int64)
     cm_index = hand_out(cl.of_patient, penalty, counts)
-    return Solution(cm_index, objective, min(bound, objective), proven, int(cl.size.size))
+    bound = min(search.bound, search.objective)
+    return Solution(cm_index, search.objective, bound, search.proven, int(cl.size.size))
 
 
-def _closed(objective: float, bound: float, integral: bool) -> bool:
-    """Whether the bound proves the objective optimal (under 1 apart for integral costs)."""
-    return objective - bound < (INTEGRAL_GAP if integral else 1e-9 * max(1.0, abs(objective)))
+def _first_columns(model: _Model) -> np.ndarray:
+    """Columns the LP starts from: every s and z, and each class's x within FIRST_SLACK of its
+    cheapest case manager (column generation adds the others that pay)."""
+    cost = model.m.c[: model.nx]
+    cheapest = np.full(int(model.xk.max(initial=0)) + 1, np.inf)
+    np.minimum.at(cheapest, model.xk, cost)
+    first = np.ones(model.m.c.size, dtype=bool)
+    first[: model.nx] = cost <= cheapest[model.xk] + FIRST_SLACK
+    return first
+
+
+def _left(deadline: float | None, share: float = 1.0) -> float | None:
+    """A share of the seconds left before the deadline (None: no limit)."""
+    return None if deadline is None else share * max(deadline - time.perf_counter(), 0.0)
+
+
+def _repair_box(model: _Model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column bounds that keep the LP's integral places and let the fractional case managers'
+    places move one beyond the floor and ceiling of their LP values."""
+    q = model.sizes.size
+    used = model.used_places(x)
+    loose = np.zeros(model.capacity.size, dtype=bool)
+    loose[_fractional(model, x)] = True
+    loose = np.repeat(loose, q)
+    lb, ub = model.m.lb.copy(), model.m.ub.copy()
+    z = slice(model.z_start, None)
+    lb[z] = np.where(loose, np.maximum(np.floor(used - 1e-9) - 1, 0), np.rint(used))
+    ub[z] = np.where(loose, np.minimum(np.ceil(used + 1e-9) + 1, ub[z]), np.rint(used))
+    return lb, ub

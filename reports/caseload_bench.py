@@ -84,6 +84,8 @@ if __name__ == "__main__":
     import json
     import sys
 
+    # python -m reports.caseload_bench [patients case_managers capacity_scale [seed]]
     args = [float(a) for a in sys.argv[1:]]
     n, m, scale = (int(args[0]), int(args[1]), args[2]) if len(args) >= 3 else (50_000, 200, 1.0)
-    print(json.dumps(bench_caseload(n, m, capacity_scale=scale)))
+    seed = int(args[3]) if len(args) >= 4 else 1
+    print(json.dumps({"seed": seed, **bench_caseload(n, m, seed, capacity_scale=scale)}))

@@ -11,8 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from reports.assign_highs import Lp
 from reports.assign_places import round_places, upper_hull
-from reports.assign_solver import UNASSIGNED, hand_out, solve
+from reports.assign_search import Search
+from reports.assign_solver import (
+    UNASSIGNED,
+    _at_bound,
+    _first_columns,
+    _model,
+    group_classes,
+    hand_out,
+    solve,
+)
 
 
 def brute_force(points, cost, penalty, capacity) -> float:
@@ -144,7 +154,7 @@ def patient_level_optimum(points, cost, penalty, capacity) -> float:
         bounds=Bounds(0, 1),
         constraints=[LinearConstraint(one, 1, 1), LinearConstraint(cap, 0, capacity)],
     )
-    return float(res.fun)
+    return float(np.rint(res.fun))  # integral costs: an integral optimum
 
 
 def test_matches_a_patient_level_milp_on_medium_cases():
@@ -177,3 +187,54 @@ def test_without_time_to_branch_the_dive_is_feasible_and_the_bound_is_valid():
     best = patient_level_optimum(points, rows[row_of], penalty, capacity)
     assert s.bound <= best <= s.objective
     assert s.optimal == (s.objective - s.bound < 1)
+
+
+medium = st.integers(0, 10_000).map(lambda seed: np.random.default_rng(seed))
+
+
+def random_case(rng, n=40, m=4, rows=6):
+    """A class-level case with odd and even capacities near the demand."""
+    points = rng.choice([2, 3], n)
+    cost = rng.integers(0, 17, (rows, m)).astype(float)
+    row_of = rng.integers(0, rows, n)
+    penalty = points * (100 + rng.integers(0, 30, n)).astype(float)
+    capacity = rng.integers(3, 2 * n // m + 4, m).astype(float)
+    return points, cost, row_of, penalty, capacity
+
+
+@settings(max_examples=25, deadline=None)
+@given(medium)
+def test_class_level_cases_match_the_patient_level_milp(rng):
+    points, cost, row_of, penalty, capacity = random_case(rng)
+    s = solve(points, cost, penalty, capacity, row_of=row_of)
+    assert s.optimal
+    assert (used_points(s.cm_index, points, capacity.size) <= capacity).all()
+    assert objective(s.cm_index, cost[row_of], penalty) == s.objective
+    assert s.objective == patient_level_optimum(points, cost[row_of], penalty, capacity)
+
+
+@settings(max_examples=15, deadline=None)
+@given(medium, st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+def test_reduced_cost_restriction_never_bounds_above_the_optimum(rng, delta):
+    points, cost, row_of, penalty, capacity = random_case(rng, n=30, m=3)
+    cl = group_classes(points, cost, row_of)
+    model = _model(cl, penalty, capacity)
+    lp = Lp(model.m, _first_columns(model))
+    x, value = lp.solve()
+    search = Search(model.m, integral=True)
+    search.start(value, lp.reduced_costs(), _at_bound(model.m, x))
+    search.restricted(delta, None)
+    best = patient_level_optimum(points, cost[row_of], penalty, capacity)
+    assert value - 1e-6 <= search.bound <= best
+
+
+def test_column_generation_reaches_the_full_lp_value():
+    rng = np.random.default_rng(5)
+    points, cost, row_of, penalty, capacity = random_case(rng, n=200, m=8, rows=20)
+    model = _model(group_classes(points, cost, row_of), penalty, capacity)
+    few = np.ones(model.m.c.size, dtype=bool)
+    few[: model.nx] = False  # no placement column at first: every one must be priced in
+    _, generated = Lp(model.m, few).solve()
+    _, full = Lp(model.m, np.ones(model.m.c.size, dtype=bool)).solve()
+    assert generated == pytest.approx(full, abs=1e-6)
+    assert generated < penalty.sum()  # placements were added
