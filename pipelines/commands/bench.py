@@ -45,6 +45,14 @@ JsonOutOption = Annotated[
     Path | None,
     typer.Option("--json-out", help="Also write the JSON object to this file."),
 ]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="File format of generated extracts: csv, csv.gz or parquet. Parquet takes far less "
+        "disk (20k persons: 41 MB against 1.1 GB of CSV): use it for a million persons.",
+    ),
+]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Exit with code 1 when a budget fails.")
 ]
@@ -58,7 +66,9 @@ def _reused(folder: Path) -> tuple[Path, Path | None]:
     return landing, truth if truth.exists() else None
 
 
-def _generate(settings: Settings, persons: int, say) -> tuple[Path, Path, float]:
+def _generate(
+    settings: Settings, persons: int, say, fmt: str = "csv"
+) -> tuple[Path, Path, float]:
     from pipelines.synth import generate
 
     landing = settings.workspace / "landing"
@@ -71,6 +81,7 @@ def _generate(settings: Settings, persons: int, say) -> tuple[Path, Path, float]
         end=settings.synth_end,
         out_dir=landing / EXTRACT_DATE.isoformat(),
         truth_out=truth,
+        fmt=fmt,
     )
     return landing, truth, summary.seconds
 
@@ -82,6 +93,7 @@ def bench(
     reuse: ReuseOption = None,
     json_out: JsonOutOption = None,
     strict: StrictOption = False,
+    fmt: FormatOption = "csv",
 ) -> None:
     """Time the nightly path stage by stage (no Prefect) against a bare load of the same files."""
     err = Console(stderr=True)
@@ -98,7 +110,7 @@ def bench(
         if reuse is not None:
             landing, truth = _reused(reuse)
         else:
-            landing, truth, synth_seconds = _generate(settings, persons, say)
+            landing, truth, synth_seconds = _generate(settings, persons, say, fmt)
         result = run_bench(settings, landing, persons, truth, say)
         result.synth_seconds = synth_seconds
     finally:

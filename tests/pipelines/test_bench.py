@@ -156,3 +156,15 @@ def test_bench_refuses_a_workspace_that_holds_a_warehouse(tmp_path):
     )
     assert result.exit_code == 1
     assert "empty workspace" in result.output
+
+
+def test_bench_generates_parquet_extracts_when_asked(tmp_path):
+    from pipelines.commands.bench import _generate
+    from pipelines.settings import load_settings
+
+    settings = load_settings(workspace=tmp_path / "ws")
+    landing, truth, seconds = _generate(settings, 200, lambda _: None, "parquet")
+    files = extract_files(landing)
+    assert files and all(p.suffix == ".parquet" for p in files)
+    assert truth.exists() and seconds > 0
+    assert bare_load(files, tmp_path / "bare.duckdb", 2, None) > 1_000
