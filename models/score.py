@@ -96,9 +96,13 @@ def explain_rows(model: LoadedModel, x: np.ndarray, threads: int = 2) -> pa.List
 
 
 def top_rows(probability: np.ndarray, share: float) -> np.ndarray:
-    """Positions (ascending) of the top `share` of rows by probability, ties in row order."""
-    k = min(len(probability), math.ceil(share * len(probability)))
-    return np.sort(np.argsort(-probability, kind="stable")[:k])
+    """Positions (ascending) of the top `share` of rows by probability, and every row tied with
+    the last of them (as tiers count ties: a tied patient gets the higher tier, and its reasons)."""
+    k = min(len(probability), math.ceil(round(share * len(probability), 9)))
+    if k == 0:
+        return np.zeros(0, dtype=np.int64)
+    cut = np.partition(probability, len(probability) - k)[len(probability) - k]
+    return np.flatnonzero(probability >= cut)
 
 
 def _reasons_for_top(

@@ -66,9 +66,7 @@ def _reused(folder: Path) -> tuple[Path, Path | None]:
     return landing, truth if truth.exists() else None
 
 
-def _generate(
-    settings: Settings, persons: int, say, fmt: str = "csv"
-) -> tuple[Path, Path, float]:
+def _generate(settings: Settings, persons: int, say, fmt: str = "csv") -> tuple[Path, Path, float]:
     from pipelines.synth import generate
 
     landing = settings.workspace / "landing"

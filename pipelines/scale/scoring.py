@@ -23,7 +23,7 @@ from distributed import Client
 from models.registry import champion_dir
 from models.score import REASONS_SHARE
 from models.tasks import TASKS
-from models.tiers import TierThresholds, assign_tiers
+from models.tiers import TierThresholds, assign_tiers, explained_share
 from pipelines import scoring
 from pipelines.scale.shards import (
     ROW_INDEX,
@@ -87,7 +87,8 @@ def _score_task(
         return {"rows": 0, "seconds": 0.0, "model_version": model_dir.name, "shards": shards}
     parts = export_feature_shards(con, task, keys, shards, workdir / task)
     started = time.perf_counter()
-    scored = score_shards(client, model_dir, parts, threads)
+    share = explained_share(thresholds, REASONS_SHARE)
+    scored = score_shards(client, model_dir, parts, threads, share)
     seconds = time.perf_counter() - started
     previous_rows = con.sql(sql_text("previous")).to_arrow_table()
     previous = scoring._aligned(scored.column("person_id"), previous_rows)

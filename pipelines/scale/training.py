@@ -45,8 +45,10 @@ def logloss_by_round(booster: lgb.Booster, x: np.ndarray, y: np.ndarray) -> np.n
     return loss
 
 
-def _sklearn_params(seed: int, threads: int, overrides: dict | None) -> dict:
-    params = lgb_params(seed, threads, overrides)
+def _sklearn_params(
+    seed: int, threads: int, overrides: dict | None, train_rows: int | None = None
+) -> dict:
+    params = lgb_params(seed, threads, overrides, train_rows)
     params.pop("objective", None)
     params.pop("num_threads", None)
     return {RENAMED.get(k, k): v for k, v in params.items()}
@@ -77,7 +79,7 @@ def fit_booster_dask(
         client=client,
         objective="binary",
         n_estimators=max_rounds,
-        **_sklearn_params(seed, threads, overrides),
+        **_sklearn_params(seed, threads, overrides, len(y_train)),
     )
     model.fit(x, y, feature_name=list(feature_names))
     booster = model.booster_

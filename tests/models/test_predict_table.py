@@ -12,6 +12,7 @@ import pytest
 from models import data
 from models.register import register
 from models.score import load_model, predict, predict_table, top_rows
+from models.tiers import TierThresholds, assign_tiers, explained_share
 from tests.models import synthetic
 
 CODE = {"package": "test", "git_commit": None, "git_dirty": None}
@@ -64,3 +65,19 @@ def test_top_rows_are_the_highest_probabilities_in_row_order():
     p = np.array([0.1, 0.9, 0.5, 0.9, 0.2])
     assert top_rows(p, 0.4).tolist() == [1, 3]
     assert top_rows(p, 0.0).tolist() == [] and top_rows(np.array([]), 0.5).tolist() == []
+
+
+def test_top_rows_take_every_row_tied_at_the_cut_as_tiers_do():
+    p = np.array([0.1, 0.7, 0.5, 0.9, 0.7, 0.2, 0.3, 0.4, 0.6, 0.05])
+    assert top_rows(p, 0.2).tolist() == [1, 3, 4]  # two rows asked, the 0.7 tie brings a third
+    tiers = assign_tiers(p, thresholds=TierThresholds(tier1_share=0.1, tier2_share=0.1))
+    assert set(np.flatnonzero(tiers <= 2)) <= set(top_rows(p, 0.2))
+
+
+def test_reasons_cover_every_tier_1_2_patient_however_the_tiers_are_set():
+    wide = TierThresholds(tier1_share=0.1, tier2_share=0.25, tier3_share=0.1)
+    assert explained_share(wide, 0.15) == pytest.approx(0.35)
+    assert explained_share(TierThresholds(), 0.15) == pytest.approx(0.15)
+    p = np.random.default_rng(3).random(1000)
+    chosen = top_rows(p, explained_share(wide, 0.15))
+    assert set(np.flatnonzero(assign_tiers(p, thresholds=wide) <= 2)) == set(chosen)

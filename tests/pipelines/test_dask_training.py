@@ -10,7 +10,12 @@ import pytest
 from models.evaluate import auroc
 from models.train import PATIENCE, fit_booster, lgb_params
 from pipelines.scale.steps import dask_client
-from pipelines.scale.training import fit_booster_dask, logloss_by_round, stop_round
+from pipelines.scale.training import (
+    _sklearn_params,
+    fit_booster_dask,
+    logloss_by_round,
+    stop_round,
+)
 
 # Tolerance of distributed training (bins and bagging per worker), on 6,000 held-out rows:
 AUROC_GAP = 0.01  # |AUROC(dask) - AUROC(single)|
@@ -32,6 +37,13 @@ def _rows(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
 def rows():
     rng = np.random.default_rng(3)
     return {"train": _rows(12_000, rng), "stop": _rows(3_000, rng), "test": _rows(6_000, rng)}
+
+
+def test_cluster_training_scales_the_leaf_size_to_a_small_training_set_as_one_process_does():
+    for rows in (400, 1_000, 50_000):
+        single = lgb_params(7, 1, None, rows)
+        assert _sklearn_params(7, 1, None, rows)["min_data_in_leaf"] == single["min_data_in_leaf"]
+    assert _sklearn_params(7, 1, None, 400)["min_data_in_leaf"] == 20
 
 
 def test_stop_round_keeps_the_best_round_before_patience_runs_out():
