@@ -9,7 +9,6 @@ cohort, as `models.score` does); workers explain those rows; the driver tiers th
 from __future__ import annotations
 
 import logging
-import math
 import shutil
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ import pyarrow.parquet as pq
 from distributed import Client
 
 from models.registry import champion_dir
-from models.score import REASONS_SHARE
+from models.score import REASONS_SHARE, top_rows
 from models.tasks import TASKS
 from models.tiers import TierThresholds, assign_tiers, explained_share
 from pipelines import scoring
@@ -136,12 +135,6 @@ def _in_row_order(table: pa.Table) -> pa.Table:
     if not np.array_equal(index, np.arange(table.num_rows)):
         raise RuntimeError("sharded scoring lost or repeated rows; the shard files are incomplete")
     return table
-
-
-def top_rows(probability: np.ndarray, share: float) -> np.ndarray:
-    """Row positions of the top `share` of rows by probability (ties: earlier rows first)."""
-    k = min(len(probability), math.ceil(share * len(probability)))
-    return np.sort(np.argsort(-probability, kind="stable")[:k])
 
 
 def explain_chosen(
