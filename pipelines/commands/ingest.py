@@ -12,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from data_contracts.errors import ContractError
-from pipelines.commands.nightly import check_landing_layout
 from pipelines.ingest import IngestResult, ingest_landing
+from pipelines.ingest.discovery import check_landing_layout
 from pipelines.lock import run_lock
 from pipelines.publish import run_dir
 from pipelines.runlog import new_run_id

@@ -7,31 +7,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from pipelines.errors import ReadmitError
-from pipelines.ingest.discovery import discover
+from pipelines.ingest.discovery import check_landing_layout
 from pipelines.lock import ensure_free
 from pipelines.settings import load_settings
 
 console = Console()
-SHOWN_NAMES = 5
-
-
-class LandingLayoutError(ReadmitError):
-    """The landing folder does not hold extract files in <extract_date>/ drop folders."""
-
-
-def check_landing_layout(landing: Path) -> None:
-    """Stop before any work when `landing` holds something but no <YYYY-MM-DD>/ drop folder."""
-    drops, other = discover(landing)
-    if drops or not other:
-        return
-    shown = ", ".join(other[:SHOWN_NAMES]) + (", ..." if len(other) > SHOWN_NAMES else "")
-    raise LandingLayoutError(
-        f"landing folder {landing} holds no drop folder named by extract date (found: {shown}), "
-        f"so nothing would be loaded. Put each delivery in a folder named by its extract date: "
-        f"{landing}/<YYYY-MM-DD>/eligibility.csv, {landing}/<YYYY-MM-DD>/medical_claim.csv, ... "
-        "(for example 2025-01-01/), or pass that one drop folder itself as the landing folder."
-    )
 
 
 def nightly(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from data_contracts import TABLES
 from data_contracts.errors import ContractError
+from pipelines.errors import ReadmitError
 
 FLAT_SUFFIXES = {".csv": ("csv", False), ".csv.gz": ("csv", True), ".parquet": ("parquet", False)}
 FHIR_SUFFIXES = {".ndjson": False, ".ndjson.gz": True}
@@ -28,6 +29,7 @@ FHIR_RESOURCES = (
 )
 RESOURCE_NAME = re.compile(r"^([A-Z][A-Za-z]+)")
 CHUNK = 1 << 20
+SHOWN_NAMES = 5  # names quoted when a landing folder holds no drop
 REDELIVER = "Ask the sender to re-deliver the file; rows loaded earlier stay as they are."
 
 
@@ -136,6 +138,30 @@ def discover(landing_dir: Path) -> tuple[list[Drop], list[str]]:
         day = _parse_date(path.name) if path.is_dir() else None
         drops.append(_drop(landing_dir, path, day)) if day else other.append(path.name)
     return drops, other
+
+
+class LandingLayoutError(ReadmitError):
+    """The landing folder does not hold extract files in <extract_date>/ drop folders."""
+
+
+def require_drops(landing_dir: Path, drops: list[Drop], other: list[str]) -> None:
+    """Stop when `landing_dir` holds something but no <YYYY-MM-DD>/ drop folder (an empty folder
+    passes: nothing has been delivered yet)."""
+    if drops or not other:
+        return
+    shown = ", ".join(other[:SHOWN_NAMES]) + (", ..." if len(other) > SHOWN_NAMES else "")
+    raise LandingLayoutError(
+        f"landing folder {landing_dir} holds no drop folder named by extract date (found: "
+        f"{shown}), so nothing would be loaded. Put each delivery in a folder named by its "
+        f"extract date: {landing_dir}/<YYYY-MM-DD>/eligibility.csv, "
+        f"{landing_dir}/<YYYY-MM-DD>/medical_claim.csv, ... (for example 2025-01-01/), or pass "
+        "that one drop folder itself as the landing folder."
+    )
+
+
+def check_landing_layout(landing_dir: Path) -> None:
+    """`require_drops` on what `discover` finds: for commands to stop before any other work."""
+    require_drops(landing_dir, *discover(landing_dir))
 
 
 def fingerprint(f: LandingFile) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.checks import SourceCheck
-from pipelines.ingest.discovery import Drop, LandingFile, discover, fingerprint
+from pipelines.ingest.discovery import Drop, LandingFile, discover, fingerprint, require_drops
 from pipelines.ingest.fhir import stage_fhir
 from pipelines.ingest.load import (
     Lineage,
@@ -194,6 +194,7 @@ def _ingest_drop(con, drop: Drop, run_id: str, options: Options, tick) -> list[F
 def _ingest_drops(con, landing_dir: Path, result: IngestResult, options, progress) -> int:
     """Load every drop in date order (one transaction each); the number of drops."""
     drops, other = discover(landing_dir)
+    require_drops(landing_dir, drops, other)
     result.ignored = list(other) + [n for d in drops for n in d.unknown]
     total = sum(len(d.files) for d in drops)
     done = iter(range(1, total + 1))

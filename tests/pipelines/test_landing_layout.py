@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.commands.nightly import LandingLayoutError, check_landing_layout
+from pipelines.ingest import ingest_landing
+from pipelines.ingest.discovery import LandingLayoutError, check_landing_layout
 
 runner = CliRunner()
 
@@ -58,3 +60,10 @@ def test_drop_folders_a_single_drop_and_an_empty_folder_pass(tmp_path):
 def test_a_missing_landing_folder_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         check_landing_layout(tmp_path / "nowhere")
+
+
+def test_the_ingest_step_itself_refuses_such_a_folder(tmp_path):
+    # the scheduled flow (readmit serve) calls the ingest step without the commands' early check
+    con = duckdb.connect()
+    with pytest.raises(LandingLayoutError, match="holds no drop folder"):
+        ingest_landing(con, _flat_landing(tmp_path / "landing"), "r1")
