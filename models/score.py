@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from features.registry import Feature
 from models import data
 from models.calibrate import Calibrator
 from models.explain import explain
+from models.tiers import TierThresholds, top_count
 
 # Reasons cost a TreeSHAP pass (far slower than scoring), so by default only the rows that reach
 # a worklist (tiers 1-2: the top 15%) get them; `explain_rows` serves any other rows on request.
@@ -98,11 +98,17 @@ def explain_rows(model: LoadedModel, x: np.ndarray, threads: int = 2) -> pa.List
 def top_rows(probability: np.ndarray, share: float) -> np.ndarray:
     """Positions (ascending) of the top `share` of rows by probability, and every row tied with
     the last of them (as tiers count ties: a tied patient gets the higher tier, and its reasons)."""
-    k = min(len(probability), math.ceil(round(share * len(probability), 9)))
+    k = top_count(len(probability), share)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
     cut = np.partition(probability, len(probability) - k)[len(probability) - k]
     return np.flatnonzero(probability >= cut)
+
+
+def explained_share(thresholds: TierThresholds) -> float:
+    """The share of scored rows to give reasons: at least `REASONS_SHARE`, and every tier 1-2
+    patient (the patients a case manager sees) however the tier shares are set."""
+    return min(1.0, max(REASONS_SHARE, thresholds.tier1_share + thresholds.tier2_share))
 
 
 def _reasons_for_top(

@@ -27,15 +27,14 @@ class TierThresholds:
             raise ValueError(f"rise_points {self.rise_points} must be within (0, 1]")
 
 
-def explained_share(thresholds: TierThresholds, least: float) -> float:
-    """The share of scored rows to give reasons: at least `least`, and every tier 1-2 patient
-    (the patients a case manager sees) however the tier shares are set."""
-    return min(1.0, max(least, thresholds.tier1_share + thresholds.tier2_share))
+def top_count(rows: int, share: float) -> int:
+    """How many of `rows` make the top `share` (rounded up, after rounding away float noise)."""
+    return min(rows, math.ceil(round(share * rows, 9)))
 
 
 def _cut(sorted_desc: np.ndarray, share: float) -> float:
     """The probability a row needs to be within the top `share` (inf when the share is empty)."""
-    k = math.ceil(round(share * len(sorted_desc), 9))
+    k = top_count(len(sorted_desc), share)
     return float(sorted_desc[k - 1]) if k > 0 else math.inf
 
 

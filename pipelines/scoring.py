@@ -17,9 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from models.registry import champion_dir
-from models.score import REASONS_SHARE, score
+from models.score import explained_share, score
 from models.tasks import TASKS
-from models.tiers import TierThresholds, assign_tiers, explained_share
+from models.tiers import TierThresholds, assign_tiers
 from pipelines.errors import ReadmitError
 from sql.scoring import sql_text
 
@@ -95,7 +95,7 @@ def _score_task(
     if keys.num_rows == 0:
         return {"rows": 0, "seconds": 0.0, "model_version": model_dir.name}
     started = time.perf_counter()
-    share = explained_share(thresholds, REASONS_SHARE)
+    share = explained_share(thresholds)
     scored = score(con, task, model_dir, keys, reasons_share=share, threads=threads)
     seconds = time.perf_counter() - started
     previous_rows = con.sql(sql_text("previous")).to_arrow_table()

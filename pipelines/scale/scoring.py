@@ -20,9 +20,9 @@ import pyarrow.parquet as pq
 from distributed import Client
 
 from models.registry import champion_dir
-from models.score import REASONS_SHARE, top_rows
+from models.score import REASONS_SHARE, explained_share, top_rows
 from models.tasks import TASKS
-from models.tiers import TierThresholds, assign_tiers, explained_share
+from models.tiers import TierThresholds, assign_tiers
 from pipelines import scoring
 from pipelines.scale.shards import (
     ROW_INDEX,
@@ -86,7 +86,7 @@ def _score_task(
         return {"rows": 0, "seconds": 0.0, "model_version": model_dir.name, "shards": shards}
     parts = export_feature_shards(con, task, keys, shards, workdir / task)
     started = time.perf_counter()
-    share = explained_share(thresholds, REASONS_SHARE)
+    share = explained_share(thresholds)
     scored = score_shards(client, model_dir, parts, threads, share)
     seconds = time.perf_counter() - started
     previous_rows = con.sql(sql_text("previous")).to_arrow_table()

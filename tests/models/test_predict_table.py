@@ -11,8 +11,8 @@ import pytest
 
 from models import data
 from models.register import register
-from models.score import load_model, predict, predict_table, top_rows
-from models.tiers import TierThresholds, assign_tiers, explained_share
+from models.score import explained_share, load_model, predict, predict_table, top_rows
+from models.tiers import TierThresholds, assign_tiers
 from tests.models import synthetic
 
 CODE = {"package": "test", "git_commit": None, "git_dirty": None}
@@ -76,8 +76,8 @@ def test_top_rows_take_every_row_tied_at_the_cut_as_tiers_do():
 
 def test_reasons_cover_every_tier_1_2_patient_however_the_tiers_are_set():
     wide = TierThresholds(tier1_share=0.1, tier2_share=0.25, tier3_share=0.1)
-    assert explained_share(wide, 0.15) == pytest.approx(0.35)
-    assert explained_share(TierThresholds(), 0.15) == pytest.approx(0.15)
+    assert explained_share(wide) == pytest.approx(0.35)
+    assert explained_share(TierThresholds()) == pytest.approx(0.15)
     p = np.random.default_rng(3).random(1000)
-    chosen = top_rows(p, explained_share(wide, 0.15))
+    chosen = top_rows(p, explained_share(wide))
     assert set(np.flatnonzero(assign_tiers(p, thresholds=wide) <= 2)) == set(chosen)
