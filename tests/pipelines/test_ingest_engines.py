@@ -14,6 +14,7 @@ from pipelines.ingest.discovery import LandingFile
 from pipelines.ingest.predicates import row_predicate
 from pipelines.ingest.source import open_flat
 from pipelines.ingest.steps import prepare
+from tests.conftest import require_shared
 from tests.data_contracts.extracts import EXTRACT_DATE, drop_file, valid_row
 
 DAY = date.fromisoformat(EXTRACT_DATE)
@@ -114,11 +115,11 @@ def _flagged(con, f: LandingFile, engine: str, columns: list[str] | None = None)
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory, shared_dir):
+    tuva = require_shared(shared_dir / "data" / "tuva_ci_claims" / "medical_claim.csv")
     root = tmp_path_factory.mktemp("engines")
     drop_file(root, "medical_claim", _claims())
     for table, rows in _others().items():
         drop_file(root, table, rows)
-    tuva = shared_dir / "data" / "tuva_ci_claims" / "medical_claim.csv"
     target = root / "2024-12-01" / "medical_claim.csv"
     target.parent.mkdir()
     target.write_bytes(tuva.read_bytes())

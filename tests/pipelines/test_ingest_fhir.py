@@ -14,6 +14,7 @@ import pytest
 from data_contracts.errors import ContractError
 from data_contracts.rules import load_formats
 from reports.data_quality import report_context
+from tests.conftest import require_shared
 from tests.data_contracts.extracts import EXTRACT_DATE, count, run_ingest
 
 SYNTHEA = ("Patient", "Encounter", "Condition", "Procedure", "MedicationRequest", "Immunization")
@@ -25,7 +26,7 @@ def _lines(path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def synthea(tmp_path_factory, shared_dir):
-    source = shared_dir / "data" / "synthea_bulk_fhir_10"
+    source = require_shared(shared_dir / "data" / "synthea_bulk_fhir_10")
     landing = tmp_path_factory.mktemp("synthea")
     fhir = landing / EXTRACT_DATE / "fhir"
     fhir.mkdir(parents=True)
@@ -174,7 +175,7 @@ def test_an_inpatient_eob_keeps_codes_dates_and_payment(blue_button):
 
 
 def test_fhir_coverage_and_observations(tmp_path, shared_dir):
-    patients = shared_dir / "data" / "synthea_bulk_fhir_10" / "Patient.000.ndjson"
+    patients = require_shared(shared_dir / "data" / "synthea_bulk_fhir_10" / "Patient.000.ndjson")
     first = _lines(patients)[0]
     fhir = tmp_path / EXTRACT_DATE / "fhir"
     fhir.mkdir(parents=True)
@@ -243,7 +244,7 @@ def _tuva_rows(path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def tuva(tmp_path_factory, shared_dir):
-    source = shared_dir / "data" / "tuva_ci_claims"
+    source = require_shared(shared_dir / "data" / "tuva_ci_claims")
     landing = tmp_path_factory.mktemp("tuva")
     drop = landing / EXTRACT_DATE
     drop.mkdir()

