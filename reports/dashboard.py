@@ -38,15 +38,25 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     return fig
 
 
+# Bar fill pattern per task in the tier chart: solid, then hatched.
+TASK_PATTERNS: tuple[str, ...] = ("", "/", "x", ".")
+
+
 def tier_figure(counts: pl.DataFrame) -> go.Figure:
-    """Persons per tier, one bar group per task."""
+    """Persons per tier, one bar group per task: colour tells the tier, the fill pattern the
+    task (so the legend, which shows the pattern, tells the tasks apart)."""
     fig = go.Figure()
-    for (task,), part in counts.sort("task", "tier").group_by("task", maintain_order=True):
+    groups = counts.sort("task", "tier").group_by("task", maintain_order=True)
+    for i, ((task,), part) in enumerate(groups):
         fig.add_bar(
             x=[f"Tier {t}" for t in part["tier"]],
             y=part["persons"],
             name=task,
             marker_color=[TIER_COLOURS.get(t) for t in part["tier"]],
+            marker_pattern_shape=TASK_PATTERNS[i % len(TASK_PATTERNS)],
+            marker_pattern_fgcolor="#ffffff",
+            marker_line_color="#444444",
+            marker_line_width=1,
         )
     return _layout(fig, "Persons by tier").update_layout(barmode="group")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import stat
 
 import duckdb
+import polars as pl
 import pytest
 
 from reports.caseload_store import run_caseload
-from reports.dashboard import dashboard_data, render_dashboard, write_dashboard
+from reports.dashboard import dashboard_data, render_dashboard, tier_figure, write_dashboard
 from tests.reports.warehouse_fixture import PATIENTS, RUN_DATE, build, build_many
 
 
@@ -64,3 +65,16 @@ def test_empty_warehouse_shows_empty_states():
     assert "No scores for this run." in page
     assert "No scored discharges with 30 days of follow-up yet" in page
     assert "No run-log entries for this run." in page
+
+
+def test_the_tier_chart_legend_tells_the_tasks_apart():
+    counts = pl.DataFrame({
+        "task": ["admission_90d"] * 2 + ["readmission_30d"] * 2,
+        "tier": [1, 2, 1, 2],
+        "persons": [5, 10, 3, 6],
+    })  # fmt: skip
+    fig = tier_figure(counts)
+    names = [bar.name for bar in fig.data]
+    patterns = [bar.marker.pattern.shape for bar in fig.data]
+    assert names == ["admission_90d", "readmission_30d"]
+    assert len(set(patterns)) == 2
