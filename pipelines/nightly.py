@@ -115,7 +115,7 @@ def step_build(settings: Settings, run_id: str) -> dict:
         ensure_raw_tables(con)
         load_reference(con)
         load_comorbidity_reference(con)
-        result = runner.build(con)
+        result = runner.build(con, passes=settings.build_person_passes)
         matrices = build_feature_matrices(con)
         failing = [n for n, rows in runner.run_assertions(con, skip_missing=True) if rows]
         if failing:

@@ -46,6 +46,12 @@ class Settings(BaseModel):
         None, ge=1, description="DuckDB threads (default: all cores)"
     )
     duckdb_memory_limit: str | None = Field(None, description="DuckDB memory limit, e.g. '8GB'")
+    build_person_passes: int | None = Field(
+        None,
+        ge=1,
+        description="Passes by hash of person_id for the largest build steps "
+        "(default: one per 20M medical claim lines)",
+    )
     deid_key: SecretStr | None = Field(
         None, description="Secret key of the de-identified export's pseudonyms (keep it stable)"
     )

@@ -41,6 +41,13 @@ MATERIALISATION: tuple[tuple[str, str, str], ...] = (
 # int_claim_diagnoses is the long form of the current lines' codes, read once by the features.
 VIEW_NAMES: frozenset[str] = frozenset({"int_claim_lines_current", "int_claim_diagnoses"})
 
+# Built in passes by a hash of person_id when the extract is large (runner.person_passes): each
+# pass keeps one share of the persons, so the distinct over every diagnosis record of every claim,
+# condition and encounter holds one share in memory at a time instead of spilling the whole set.
+# The SQL of such a relation (and of the views it reads) filters its inputs with the
+# `person_pass` / `person_passes` variables; unset, the filter keeps every row.
+PASS_NAMES: frozenset[str] = frozenset({"int_feat_dx_events", "int_feat_dx_spells"})
+
 # Relations the SQL may read without building them: loaders' tables.
 EXTERNAL_PREFIXES: tuple[str, ...] = ("raw_", "ref_")
 
@@ -62,6 +69,7 @@ class Relation:
     grain: str
     sql: str
     reads: frozenset[str]
+    in_passes: bool = False
 
 
 def kind_of(name: str, folder: str) -> str:
@@ -131,7 +139,9 @@ def load_relation(path: Path, folder: str) -> Relation:
     grain = read_grain(path, text)
     kind = kind_of(path.stem, folder)
     sql = text.strip().rstrip(";")
-    return Relation(path.stem, path, kind, grain, sql, tables_read(sql, str(path)))
+    reads = tables_read(sql, str(path))
+    in_passes = path.stem in PASS_NAMES
+    return Relation(path.stem, path, kind, grain, sql, reads, in_passes and kind == "table")
 
 
 def discover(root: Path = SQL_DIR) -> dict[str, Relation]:

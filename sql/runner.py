@@ -13,10 +13,15 @@ one relation named after the file. The runner orders the files from the relation
 Parameters arrive as DuckDB variables (`getvariable('data_end_date')`), see `VARIABLES`; one left
 unset reads as null and the SQL falls back to its documented default (`int_data_window`).
 A build runs in one transaction: if any relation fails, the previous relations stay as they were.
+
+The relations in `catalog.PASS_NAMES` are built in passes over a hash of person_id when the
+extract is large (`person_passes`): pass k of K sets the variables `person_pass` = k and
+`person_passes` = K, which their SQL reads to keep only that share of persons, and appends.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,6 +44,11 @@ VARIABLES: dict[str, str] = {
 }
 
 Progress = Callable[[str, int, int], None]
+
+# Medical claim lines per pass of the relations built in passes: about 200k persons' worth of
+# generated claims, which one pass holds in a few GB.
+LINES_PER_PASS = 20_000_000
+PASS_VARIABLES = ("person_pass", "person_passes")
 
 
 class BuildError(RuntimeError):
@@ -132,9 +142,37 @@ def _drop_other_kind(con: duckdb.DuckDBPyConnection, rel: Relation) -> None:
         con.execute(f"drop table if exists {rel.name}")
 
 
-def _materialise(con: duckdb.DuckDBPyConnection, rel: Relation) -> int | None:
+def person_passes(con: duckdb.DuckDBPyConnection) -> int:
+    """Passes for the relations built in passes: one per `LINES_PER_PASS` medical claim lines."""
+    lines = con.execute(
+        "select coalesce(max(estimated_size), 0) from duckdb_tables() "
+        "where table_name = 'raw_medical_claim' and schema_name = 'main'"
+    ).fetchone()[0]
+    return max(1, math.ceil(lines / LINES_PER_PASS))
+
+
+def _reset_pass(con: duckdb.DuckDBPyConnection) -> None:
+    for name in PASS_VARIABLES:
+        con.execute(f"reset variable {name}")
+
+
+def _materialise(con: duckdb.DuckDBPyConnection, rel: Relation, passes: int = 1) -> int | None:
     _drop_other_kind(con, rel)
-    con.execute(f"create or replace {rel.kind} {rel.name} as\n{rel.sql}")
+    if rel.kind == "view" or not rel.in_passes or passes <= 1:
+        con.execute(f"create or replace {rel.kind} {rel.name} as\n{rel.sql}")
+    else:
+        try:
+            con.execute("set variable person_passes = ?::integer", [passes])
+            for k in range(passes):
+                con.execute("set variable person_pass = ?::integer", [k])
+                verb = (
+                    f"create or replace table {rel.name} as"
+                    if k == 0
+                    else (f"insert into {rel.name}")
+                )
+                con.execute(f"{verb}\n{rel.sql}")
+        finally:
+            _reset_pass(con)
     if rel.kind == "view":
         return None
     return con.execute(f"select count(*) from {rel.name}").fetchone()[0]
@@ -146,12 +184,19 @@ def build(
     variables: dict | None = None,
     progress: Progress | None = None,
     root: Path = SQL_DIR,
+    passes: int | None = None,
 ) -> BuildResult:
-    """Build `targets` with their upstream (default: every relation) in one transaction."""
+    """Build `targets` with their upstream (default: every relation) in one transaction.
+
+    `passes` is the number of person passes of the relations built in passes (default:
+    `person_passes`, from the size of the medical claim table).
+    """
     relations = discover(root)
     order = plan(relations, targets)
     _check_reads(con, relations, order)
     set_variables(con, variables)
+    _reset_pass(con)
+    passes = person_passes(con) if passes is None else passes
     result = BuildResult()
     started = time.perf_counter()
     # Every relation states its own order where order matters (window `order by`, the matrices'
@@ -164,7 +209,7 @@ def build(
             if progress:
                 progress(name, i, len(order))
             t0 = time.perf_counter()
-            result.rows[name] = _materialise(con, relations[name])
+            result.rows[name] = _materialise(con, relations[name], passes)
             result.seconds[name] = time.perf_counter() - t0
             result.relations.append(name)
         con.execute("commit")

@@ -71,7 +71,13 @@ def build_warehouse(
         ensure_raw_tables(con)
         load_reference(con)
         load_comorbidity_reference(con)
-        result = runner.build(con, targets=targets, variables=variables, progress=progress)
+        result = runner.build(
+            con,
+            targets=targets,
+            variables=variables,
+            progress=progress,
+            passes=settings.build_person_passes,
+        )
         if not targets:
             # the matrices need every feat_ table: only a full build writes ml_features_<task>
             build_feature_matrices(con)

@@ -109,7 +109,7 @@ def step_build_sharded(settings: Settings, run_id: str, shards: int, *, client: 
         ensure_raw_tables(con)
         load_reference(con)
         load_comorbidity_reference(con)
-        result = runner.build(con, targets=driver_targets())
+        result = runner.build(con, targets=driver_targets(), passes=settings.build_person_passes)
         drop_worker_relations(con, result.relations)
         failing = [n for n, rows in runner.run_assertions(con, skip_missing=True) if rows]
         if failing:

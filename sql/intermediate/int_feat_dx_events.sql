@@ -2,6 +2,8 @@
 -- The diagnosis records int_cut_diagnoses cuts, reduced to what the comorbidity and social-needs
 -- features need: claim codes known at the claim's last date of service, EHR conditions when
 -- recorded, EHR encounter primary diagnoses at the encounter's end.
+-- Built in passes by person on large extracts (catalog.PASS_NAMES): the distinct over every
+-- record is the largest aggregate of the build.
 with claim_diagnoses as (
     select person_id, diagnosis_code, code_system, known_date from int_claim_diagnoses
 ),
@@ -29,6 +31,8 @@ final as (
         union all select * from encounters
     )
     where code_system = 'icd-10-cm' and diagnosis_code is not null and known_date is not null
+        and (getvariable('person_passes') is null
+            or hash(person_id) % getvariable('person_passes') = getvariable('person_pass'))
 )
 
 select * from final

@@ -11,6 +11,9 @@ events as (
     select d.person_id, d.icd_10_cm, w.window_days, d.known_date
     from int_feat_dx_events as d
     inner join code_windows as w on d.icd_10_cm = w.icd_10_cm
+    -- one share of persons while built in passes (catalog.PASS_NAMES); unset, all
+    where getvariable('person_passes') is null
+        or hash(d.person_id) % getvariable('person_passes') = getvariable('person_pass')
 ),
 
 code_bounds as (
