@@ -39,7 +39,10 @@ class Search:
         self._raise_bound(lp_value)
 
     def _raise_bound(self, value: float) -> None:
-        """Take a proven lower bound (rounded up when every cost is integral)."""
+        """Take a proven lower bound (rounded up when every cost is integral). A search stopped
+        by its time limit before it had any bound reports -inf: that proves nothing."""
+        if not math.isfinite(value):
+            return
         if self.integral:
             value = math.ceil(value - TOLERANCE)
         self.bound = max(self.bound, value)
