@@ -32,6 +32,29 @@ class StageTiming:
         return self.rows / self.seconds if self.seconds > 0 else 0.0
 
 
+_STATUS = Path("/proc/self/status")
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+
+
+def _high_water() -> int | None:
+    """This process's peak RSS in bytes since start or the last `_clear_high_water` (Linux)."""
+    try:
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _clear_high_water() -> None:
+    """Reset the kernel's peak RSS to the current RSS (Linux: '5' to clear_refs); else nothing."""
+    try:
+        _CLEAR_REFS.write_text("5")
+    except OSError:
+        pass
+
+
 class RssSampler:
     """A daemon thread sampling this process's RSS; `window()` measures one span of work."""
 
@@ -55,16 +78,18 @@ class RssSampler:
         return rss
 
     def reset(self) -> None:
-        """Start a new window at the current RSS."""
+        """Start a new window at the current RSS (and reset the kernel's high-water mark)."""
+        _clear_high_water()
         rss = self._process.memory_info().rss
         with self._lock:
             self._peak = rss
 
     def peak_mb(self) -> float:
-        """The highest RSS since the last reset, in MB."""
+        """The highest RSS since the last reset, in MB: the kernel's high-water mark where Linux
+        keeps one (exact, so a peak between two samples counts), else the highest sample."""
         self.sample()
         with self._lock:
-            return self._peak / MB
+            return max(self._peak, _high_water() or 0) / MB
 
     def __enter__(self) -> RssSampler:
         self._thread.start()
