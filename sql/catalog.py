@@ -46,7 +46,9 @@ VIEW_NAMES: frozenset[str] = frozenset({"int_claim_lines_current", "int_claim_di
 # condition and encounter holds one share in memory at a time instead of spilling the whole set.
 # The SQL of such a relation (and of the views it reads) filters its inputs with the
 # `person_pass` / `person_passes` variables; unset, the filter keeps every row.
-PASS_NAMES: frozenset[str] = frozenset({"int_feat_dx_events", "int_feat_dx_spells"})
+PASS_NAMES: frozenset[str] = frozenset(
+    {"int_feat_dx_events", "int_feat_dx_spells", "feat_utilization"}
+)
 
 # Relations the SQL may read without building them: loaders' tables.
 EXTERNAL_PREFIXES: tuple[str, ...] = ("raw_", "ref_")

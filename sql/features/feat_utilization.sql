@@ -3,6 +3,10 @@
 -- stay and the ED visit that led to it are the event being scored and are not prior use.
 with spine as (
     select spine_id, task, person_id, as_of_date, cutoff_date, stay_id from mart_prediction_spine
+    -- one share of persons while built in passes (catalog.PASS_NAMES); the cut views it reads
+    -- keep the same share
+    where getvariable('person_passes') is null
+        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
 ),
 
 totals as (

@@ -6,7 +6,10 @@
 -- cutoff (as int_cut_stays shows it: admitted by then, and discharged by then or in the EHR),
 -- otherwise the future admission would leak into the features.
 with spine as (
+    -- one share of persons while a relation reading this view is built in passes (runner)
     select * from mart_prediction_spine
+    where getvariable('person_passes') is null
+        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
 ),
 
 visits as (

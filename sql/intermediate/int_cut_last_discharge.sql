@@ -4,11 +4,16 @@
 -- discharge is the cutoff). Spine rows and discharges of a person form one stream ordered by day
 -- (a discharge before a spine row of the same day); each spine row takes the latest one before it.
 with spine as (
+    -- one share of persons while a relation reading this view is built in passes (runner)
     select * from mart_prediction_spine
+    where getvariable('person_passes') is null
+        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
 ),
 
 stays as (
     select * from mart_acute_stays
+    where getvariable('person_passes') is null
+        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
 ),
 
 stream as (

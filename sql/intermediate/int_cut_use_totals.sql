@@ -6,7 +6,10 @@
 -- utilization day before a spine row of the same day); the running sums at a spine row count only
 -- days up to it, so nothing after its cutoff.
 with spine as (
+    -- one share of persons while a relation reading this view is built in passes (runner)
     select * from mart_prediction_spine
+    where getvariable('person_passes') is null
+        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
 ),
 
 ends as (
@@ -23,6 +26,8 @@ stream as (
     select null, person_id, null, event_date, 0, coalesce(ip_admissions, 0),
         coalesce(ed_visits, 0), coalesce(outpatient_days, 0), coalesce(paid_amount, 0)
     from int_feat_use_series
+    where getvariable('person_passes') is null
+        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
 ),
 
 running as (
