@@ -41,11 +41,12 @@ MATERIALISATION: tuple[tuple[str, str, str], ...] = (
 # int_claim_diagnoses is the long form of the current lines' codes, read once by the features.
 VIEW_NAMES: frozenset[str] = frozenset({"int_claim_lines_current", "int_claim_diagnoses"})
 
-# Built in passes by a hash of person_id when the extract is large (runner.person_passes): each
-# pass keeps one share of the persons, so the distinct over every diagnosis record of every claim,
-# condition and encounter holds one share in memory at a time instead of spilling the whole set.
-# The SQL of such a relation (and of the views it reads) filters its inputs with the
-# `person_pass` / `person_passes` variables; unset, the filter keeps every row.
+# Tables built in passes by a hash of person_id when the extract is large (runner.person_passes):
+# each pass keeps one share of the persons, so the largest per-person aggregates and windows (the
+# distinct over every diagnosis record, its spells, the utilization windows) hold one share in
+# memory at a time instead of spilling or running out of memory on the whole set. The SQL of such
+# a relation (and of the views it reads) filters its inputs with the `person_pass` /
+# `person_passes` variables; unset, the filter keeps every row.
 PASS_NAMES: frozenset[str] = frozenset(
     {"int_feat_dx_events", "int_feat_dx_spells", "feat_utilization"}
 )

@@ -158,19 +158,15 @@ def _reset_pass(con: duckdb.DuckDBPyConnection) -> None:
 
 def _materialise(con: duckdb.DuckDBPyConnection, rel: Relation, passes: int = 1) -> int | None:
     _drop_other_kind(con, rel)
-    if rel.kind == "view" or not rel.in_passes or passes <= 1:
+    if not rel.in_passes or passes <= 1:
         con.execute(f"create or replace {rel.kind} {rel.name} as\n{rel.sql}")
-    else:
+    else:  # a table (catalog: only tables are built in passes): the first pass creates it
         try:
             con.execute("set variable person_passes = ?::integer", [passes])
             for k in range(passes):
                 con.execute("set variable person_pass = ?::integer", [k])
-                verb = (
-                    f"create or replace table {rel.name} as"
-                    if k == 0
-                    else (f"insert into {rel.name}")
-                )
-                con.execute(f"{verb}\n{rel.sql}")
+                head = f"insert into {rel.name}" if k else f"create or replace table {rel.name} as"
+                con.execute(f"{head}\n{rel.sql}")
         finally:
             _reset_pass(con)
     if rel.kind == "view":

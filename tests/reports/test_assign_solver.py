@@ -243,24 +243,10 @@ def test_column_generation_reaches_the_full_lp_value():
 def test_a_search_stopped_before_any_bound_keeps_the_bound_it_had():
     # HiGHS stopped by a short time limit reports no dual bound (-inf here); at a million
     # persons that once crashed the assign stage while rounding it up
-    model = _model_for_search()
+    points, cost, row_of, penalty, capacity = random_case(np.random.default_rng(3), n=10, m=2)
+    model = _model(group_classes(points, cost, row_of), penalty, capacity).m
     search = Search(model, integral=True)
     search.start(10.0, np.zeros(model.c.size), np.zeros(model.c.size))
     search._raise_bound(-np.inf)
     search._raise_bound(np.inf)
     assert search.bound == 10.0
-
-
-def _model_for_search():
-    from reports.assign_highs import MatrixModel
-
-    a = sp.csc_array(np.ones((1, 2)))
-    return MatrixModel(
-        c=np.array([1.0, 2.0]),
-        a=a,
-        row_lo=np.array([1.0]),
-        row_hi=np.array([1.0]),
-        lb=np.zeros(2),
-        ub=np.ones(2),
-        integer=np.array([True, True]),
-    )
