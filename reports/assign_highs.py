@@ -156,6 +156,9 @@ def restricted_milp(
     h = _quiet(time_limit)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", abs_gap)
+    # measured on two instances of 50k patients x 200 case managers: the proof took 73 and 45 s
+    # without presolve, 228 and 99 s with it
+    h.setOptionValue("presolve", "off")
     h.passModel(lp)
     if start is not None and np.allclose(start[~keep], fixed[~keep]):
         sol = highspy.HighsSolution()

@@ -36,9 +36,9 @@ class Search:
     def start(self, lp_value: float, reduced: np.ndarray, at_bound: np.ndarray) -> None:
         """The LP's value (a bound), reduced costs and each column's LP bound."""
         self.lp_value, self.reduced, self.at_bound = lp_value, np.abs(reduced), at_bound
-        self._raise_bound(lp_value)
+        self.raise_bound(lp_value)
 
-    def _raise_bound(self, value: float) -> None:
+    def raise_bound(self, value: float) -> None:
         """Take a proven lower bound (rounded up when every cost is integral). A search stopped
         by its time limit before it had any bound reports -inf: that proves nothing."""
         if not math.isfinite(value):
@@ -78,5 +78,5 @@ class Search:
         model = self.model if box is None else replace(self.model, lb=box[0], ub=box[1])
         x, _, dual = restricted_milp(model, keep, self.at_bound, start, time_limit, gap)
         if box is None:
-            self._raise_bound(min(dual, self.lp_value + delta - TOLERANCE))
+            self.raise_bound(min(dual, self.lp_value + delta - TOLERANCE))
         return x

@@ -16,7 +16,9 @@ point where the LP fills the capacity, or covers the LP's places where it leaves
 re-solves from the last basis and repeats; the transportation LP over the final places gives an
 integral assignment. (3) Unless that is within the objective's granularity of the bound, HiGHS
 solves MILPs restricted by reduced cost (`assign_search`): a small one for a better incumbent,
-then the exact one that proves it optimal, within the time limit.
+then the exact one that proves it optimal, within the time limit. The exact one is solved over
+groups of case managers that cost the same towards every class (`assign_groups`): their places
+are interchangeable, and branching on each member's would search every permutation of them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from reports.assign_groups import cm_groups, group_hull_block, split_places
 from reports.assign_highs import Lp, MatrixModel
 from reports.assign_places import hull_block, round_places
 from reports.assign_search import HEURISTIC_DELTA, Search
@@ -96,13 +99,21 @@ class _Model:
         return np.bincount(self.xm * self.sizes.size + self.xq, x[: self.nx], minlength=n)
 
 
-def _model(cl: _Classes, penalty: np.ndarray, capacity: np.ndarray) -> _Model:
+def _model(
+    cl: _Classes, penalty: np.ndarray, capacity: np.ndarray, group_of: np.ndarray | None = None
+) -> _Model:
     """Objective, rows (class sizes, places, capacity, hull facets) and bounds of the MILP.
 
-    Patients of one class with the same penalty share one s column bounded by their count.
+    Patients of one class with the same penalty share one s column bounded by their count. With
+    `group_of` (a group per case manager, members costing the same) the columns are per group:
+    its places of each size lie in the sum of its members' integer hulls.
     """
-    n_k, n_c = cl.cost.shape
-    fits = np.minimum(cl.size[:, None], np.floor(capacity[None, :] / cl.points[:, None]))
+    n_k = cl.cost.shape[0]
+    group_of = np.arange(capacity.size) if group_of is None else group_of
+    n_c = int(group_of.max(initial=-1)) + 1
+    _, first = np.unique(group_of, return_index=True)  # each group's costs: its first member's
+    room = np.floor(capacity[None, :] / cl.points[:, None])
+    fits = np.minimum(cl.size[:, None], _group_sum(room, group_of, n_c))
     xk, xm = np.nonzero(fits > 0)
     levels, count = np.unique(np.column_stack([cl.of_patient, penalty]), axis=0, return_counts=True)
     sk = levels[:, 0].astype(np.int64)
@@ -119,18 +130,32 @@ def _model(cl: _Classes, penalty: np.ndarray, capacity: np.ndarray) -> _Model:
     link_vals = np.concatenate([np.ones(nx), -np.ones(nz)])
     a_link = sp.csr_array((link_vals, (link_rows, np.concatenate([cols_x, cols_z]))), (nz, n))
     a_cap = sp.csr_array((sizes[zq], (zm, cols_z)), shape=(n_c, n))
-    a_hull, hull_rhs = hull_block(capacity, sizes, n, nx + ns)
+    group_cap = np.bincount(group_of, capacity, minlength=n_c)
+    if n_c == capacity.size:
+        a_hull, hull_rhs = hull_block(capacity, sizes, n, nx + ns)
+    else:
+        a_hull, hull_rhs = group_hull_block(capacity, group_of, sizes, n, nx + ns)
     nh = hull_rhs.size
+    places = _group_sum(np.floor(capacity[None, :] / sizes[:, None]), group_of, n_c)
     matrix = MatrixModel(
-        c=np.concatenate([cl.cost[xk, xm], levels[:, 1], np.zeros(nz)]),
+        c=np.concatenate([cl.cost[xk, first[xm]], levels[:, 1], np.zeros(nz)]),
         a=sp.vstack([a_class, a_link, a_cap, a_hull]).tocsc(),
         row_lo=np.concatenate([cl.size, np.full(nz + n_c + nh, -np.inf)]),
-        row_hi=np.concatenate([cl.size, np.zeros(nz), capacity, hull_rhs]),
+        row_hi=np.concatenate([cl.size, np.zeros(nz), group_cap, hull_rhs]),
         lb=np.zeros(n),
-        ub=np.concatenate([fits[xk, xm], count, np.floor(capacity[zm] / sizes[zq])]),
+        ub=np.concatenate([fits[xk, xm], count, places[zq, zm]]),
         integer=np.arange(n) >= nx + ns,
     )
-    return _Model(matrix, xk, xm, q_of_k[xk], sizes, capacity)
+    return _Model(matrix, xk, xm, q_of_k[xk], sizes, group_cap)
+
+
+def _group_sum(per_cm: np.ndarray, group_of: np.ndarray, n_groups: int) -> np.ndarray:
+    """Columns (case managers) of a matrix summed per group."""
+    if n_groups == group_of.size:  # every case manager alone (groups follow first members)
+        return per_cm
+    total = np.zeros((per_cm.shape[0], n_groups))
+    np.add.at(total.T, group_of, per_cm.T)
+    return total
 
 
 def _fractional(model: _Model, x: np.ndarray) -> np.ndarray:
@@ -224,15 +249,51 @@ def solve(
         found = search.restricted(delta, _left(deadline, 0.5), _repair_box(model, relaxed))
         if found is not None:
             search.offer(*_fix_places(model, lp, found[model.z_start :]))
-    if not search.proven:  # the exact restriction: solved, it proves the incumbent optimal
-        found = search.restricted(search.proof_delta(), _left(deadline))
-        if found is not None:
-            search.offer(*_fix_places(model, lp, found[model.z_start :]))
+    if not search.proven:
+        _exact(cl, penalty, capacity, (model, lp, search), deadline)
     counts = np.zeros(cl.cost.shape, dtype=np.int64)
     counts[model.xk, model.xm] = search.x[: model.nx].astype(np.int64)
     cm_index = hand_out(cl.of_patient, penalty, counts)
     bound = min(search.bound, search.objective)
     return Solution(cm_index, search.objective, bound, search.proven, int(cl.size.size))
+
+
+def _exact(cl: _Classes, penalty, capacity, solved: tuple, deadline: float | None) -> None:
+    """The exact restriction, over groups of case managers that cost the same: solved, it proves
+    the incumbent (or the better solution it finds) optimal. Its places are split back to the
+    members and the transportation LP places the patients."""
+    model, lp, search = solved
+    group_of = cm_groups(cl.cost, model.sizes)
+    exact, grouped = search, model
+    if group_of.max(initial=-1) + 1 < capacity.size:
+        grouped = _model(cl, penalty, capacity, group_of)
+        glp = Lp(grouped.m, _first_columns(grouped))
+        gx, value = glp.solve()
+        exact = Search(grouped.m, integral=search.integral)
+        exact.start(value, glp.reduced_costs(), _at_bound(grouped.m, gx))
+        exact.offer(_merged(search.x, model, grouped, group_of), search.objective)
+    found = exact.restricted(exact.proof_delta(), _left(deadline))
+    if found is not None:
+        places = split_places(grouped.used_places(found), capacity, group_of, model.sizes)
+        if places is None:
+            raise RuntimeError("caseload: a group's places do not fit its case managers")
+        search.offer(*_fix_places(model, lp, places))
+    search.raise_bound(exact.bound)
+
+
+def _merged(x: np.ndarray, model: _Model, grouped: _Model, group_of: np.ndarray) -> np.ndarray:
+    """A per-case-manager solution as a solution of the grouped model."""
+    n_groups = grouped.capacity.size
+    position = np.full((int(model.xk.max(initial=0)) + 1) * n_groups, -1)
+    position[grouped.xk * n_groups + grouped.xm] = np.arange(grouped.nx)
+    merged = np.zeros(grouped.m.c.size)
+    np.add.at(merged, position[model.xk * n_groups + group_of[model.xm]], x[: model.nx])
+    merged[grouped.nx : grouped.z_start] = x[model.nx : model.z_start]
+    q = model.sizes.size
+    z = np.zeros((n_groups, q))
+    np.add.at(z, group_of, x[model.z_start :].reshape(-1, q))
+    merged[grouped.z_start :] = z.ravel()
+    return merged
 
 
 def _first_columns(model: _Model) -> np.ndarray:

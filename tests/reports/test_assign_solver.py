@@ -247,6 +247,6 @@ def test_a_search_stopped_before_any_bound_keeps_the_bound_it_had():
     model = _model(group_classes(points, cost, row_of), penalty, capacity).m
     search = Search(model, integral=True)
     search.start(10.0, np.zeros(model.c.size), np.zeros(model.c.size))
-    search._raise_bound(-np.inf)
-    search._raise_bound(np.inf)
+    search.raise_bound(-np.inf)
+    search.raise_bound(np.inf)
     assert search.bound == 10.0
