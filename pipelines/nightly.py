@@ -301,10 +301,12 @@ def step_assign(settings: Settings, run_id: str) -> dict:
     points = {1: settings.tier1_points, 2: settings.tier2_points}
     models_root = settings.workspace / "models"
     with warehouse(settings) as con, stage(con, run_id, "assign", models_root) as counts:
-        result = run_caseload(con, run_id, run_date(con), tier_points=points)
+        result = run_caseload(
+            con, run_id, run_date(con), points, time_limit=settings.caseload_time_limit
+        )
         by_status = result.assignments.group_by("status").len().rows()
         counts["rows_loaded"] = result.assignments.height
         counts["message"] = ", ".join(f"{s}: {n}" for s, n in sorted(by_status))
-        counts["message"] += f"; optimal={result.optimal}"
+        counts["message"] += f"; optimal={result.optimal}, gap {result.gap:g}"
     log.info("run %s assign: %s", run_id, counts["message"])
     return {"assignments": result.assignments.height, "optimal": result.optimal}

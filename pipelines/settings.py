@@ -36,6 +36,12 @@ class Settings(BaseModel):
     )
     tier1_points: int = Field(3, ge=1, description="Caseload acuity points of a tier 1 patient")
     tier2_points: int = Field(2, ge=1, description="Caseload acuity points of a tier 2 patient")
+    caseload_time_limit: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds the caseload solver may search; it stops as soon as it proves the "
+        "assignment optimal, and otherwise keeps its best one and reports the gap",
+    )
     output_mode: int = Field(0o600, description="File mode of published outputs (owner-only)")
     nightly_cron: str = Field("0 2 * * *", description="When `readmit serve` runs the nightly flow")
     retrain_cron: str = Field("0 3 1 * *", description="When `readmit serve` retrains (monthly)")

@@ -196,7 +196,7 @@ def assign_caseloads(
     previous: pl.DataFrame,
     tier_points: Mapping[int, int] = DEFAULT_TIER_POINTS,
     costs: CostTable | None = None,
-    time_limit: float | None = 30.0,
+    time_limit: float | None = 120.0,
 ) -> CaseloadResult:
     """This run's assignments from the scored people, the roster and the last run's assignments.
 

@@ -52,7 +52,7 @@ def bench_caseload(
     n_cms: int = 200,
     seed: int = 1,
     capacity_scale: float = 1.0,
-    time_limit: float | None = 60.0,
+    time_limit: float | None = 120.0,
 ) -> dict:
     """Seconds, counts and whether HiGHS proved the assignment optimal."""
     people, roster = generate(n_patients, n_cms, seed, capacity_scale)

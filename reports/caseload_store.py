@@ -79,7 +79,7 @@ def run_caseload(
     run_date: date,
     tier_points: Mapping[int, int] = DEFAULT_TIER_POINTS,
     costs: CostTable | None = None,
-    time_limit: float | None = 30.0,
+    time_limit: float | None = 120.0,
     complex_charlson: float = 3.0,
     polypharmacy_medications: float = 10.0,
 ) -> CaseloadResult:
