@@ -105,6 +105,8 @@ def _split_group(need: np.ndarray, caps: np.ndarray, sizes: np.ndarray) -> np.nd
         return take[:, None] if take.sum() == need[0] else None
     small, large = float(sizes[0]), float(sizes[1])
     need_a, need_b = int(need[0]), int(need[1])
+    if caps.size == 1:  # a group of one: its places are its own
+        return need[None, :] if small * need_a + large * need_b <= caps[0] else None
     # most[b]: the most small places the members so far hold with b large ones (capped at need_b)
     most = np.full(need_b + 1, -1, dtype=np.int64)
     most[0] = 0

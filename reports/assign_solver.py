@@ -23,6 +23,7 @@ are interchangeable, and branching on each member's would search every permutati
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from reports.assign_highs import Lp, MatrixModel
 from reports.assign_places import hull_block, round_places
 from reports.assign_search import HEURISTIC_DELTA, Search
 
+log = logging.getLogger(__name__)
 UNASSIGNED = -1
 DIVE_ROUNDS = 12
 FIRST_SLACK = 2.0
@@ -273,12 +275,15 @@ def _exact(cl: _Classes, penalty, capacity, solved: tuple, deadline: float | Non
         exact.start(value, glp.reduced_costs(), _at_bound(grouped.m, gx))
         exact.offer(_merged(search.x, model, grouped, group_of), search.objective)
     found = exact.restricted(exact.proof_delta(), _left(deadline))
-    if found is not None:
+    if found is not None and grouped is model:
+        search.offer(*_fix_places(model, lp, found[model.z_start :]))
+    elif found is not None:
         places = split_places(grouped.used_places(found), capacity, group_of, model.sizes)
-        if places is None:
-            raise RuntimeError("caseload: a group's places do not fit its case managers")
-        search.offer(*_fix_places(model, lp, places))
-    search.raise_bound(exact.bound)
+        if places is None:  # kept apart from the answer: the incumbent stands
+            log.warning("caseload: a group's places did not split into its members' capacities")
+        else:
+            search.offer(*_fix_places(model, lp, places))
+    search.raise_bound(exact.bound)  # valid either way: each solution merges into a grouped one
 
 
 def _merged(x: np.ndarray, model: _Model, grouped: _Model, group_of: np.ndarray) -> np.ndarray:

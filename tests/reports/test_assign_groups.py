@@ -140,3 +140,18 @@ def through_the_grouped_search():
     mp.setattr(assign_solver, "HEURISTIC_DELTA", 0.0)
     yield mp
     mp.undo()
+
+
+@pytest.mark.usefixtures("through_the_grouped_search")
+def test_places_that_do_not_split_leave_the_incumbent_and_a_valid_bound(monkeypatch, caplog):
+    monkeypatch.setattr(assign_solver, "split_places", lambda *args: None)
+    for seed in range(6):
+        points, cost, row_of, penalty, capacity = grouped_case(
+            np.random.default_rng(seed), 60, 8, 3
+        )
+        s = solve(points, cost, penalty, capacity, row_of=row_of)
+        best = patient_level_optimum(points, cost[row_of], penalty, capacity)
+        assert (used_points(s.cm_index, points, capacity.size) <= capacity).all()
+        assert objective(s.cm_index, cost[row_of], penalty) == s.objective
+        assert s.bound <= best <= s.objective
+    assert "did not split" in caplog.text
