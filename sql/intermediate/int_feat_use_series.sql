@@ -24,32 +24,37 @@ with lines as (
     from int_claim_lines_current
 ),
 
-claim_days as (
+claims as (
+    -- a claim is known at its last line's date and is an ED claim if any line is; its paid
+    -- amount is dated by that day, so it is summed per claim, not per claim day
     select
         claim_id,
         any_value(person_id) as person_id,
-        line_day,
-        max(line_known) as day_known,
-        bool_or(is_ed_line) as has_ed_line,
-        bool_or(is_office_line) as has_office_line,
-        bool_or(is_outpatient_bill) as has_outpatient_bill,
+        max(line_known) as known_date,
+        bool_or(is_ed_line) as is_ed,
         sum(paid_amount) as paid_amount
     from lines
+    group by claim_id
+),
+
+claim_days as (
+    -- only lines that can make a visit day; a claim-level aggregate joined back costs less
+    -- than a window over every claim day
+    select
+        claim_id,
+        line_day,
+        bool_or(is_office_line) as has_office_line,
+        bool_or(is_outpatient_bill) as has_outpatient_bill
+    from lines
+    where is_office_line or is_outpatient_bill
     group by claim_id, line_day
 ),
 
-claims as materialized (
-    select
-        *,
-        max(day_known) over (partition by claim_id) as known_date,
-        bool_or(has_ed_line) over (partition by claim_id) as is_ed
-    from claim_days
-),
-
 visit_days as (
-    select person_id, line_day as visit_day, known_date
-    from claims
-    where has_office_line or (has_outpatient_bill and not is_ed)
+    select c.person_id, d.line_day as visit_day, c.known_date
+    from claim_days as d
+    inner join claims as c on d.claim_id = c.claim_id
+    where d.has_office_line or (d.has_outpatient_bill and not c.is_ed)
     union all
     select person_id, encounter_start_date, encounter_start_date
     from stg_encounter
@@ -80,9 +85,10 @@ final as (
     select
         person_id,
         event_date,
-        cast(sum(ip_admission) as integer) as ip_admissions,
-        cast(sum(ed_visit) as integer) as ed_visits,
-        cast(sum(outpatient_day) as integer) as outpatient_days,
+        -- each count series is 1 or null: a count is its sum (null when none) with a cheaper state
+        cast(nullif(count(ip_admission), 0) as integer) as ip_admissions,
+        cast(nullif(count(ed_visit), 0) as integer) as ed_visits,
+        cast(nullif(count(outpatient_day), 0) as integer) as outpatient_days,
         cast(sum(paid) as decimal(18, 2)) as paid_amount
     from events
     where event_date is not null
