@@ -56,8 +56,20 @@ final as (
         paid_amount,
         allowed_amount,
         charge_amount,
-        nullif(upper(regexp_replace(columns('^diagnosis_code_\d+$'), '[^A-Za-z0-9]', '', 'g')), ''),
-        nullif(upper(regexp_replace(columns('^procedure_code_\d+$'), '[^A-Za-z0-9]', '', 'g')), ''),
+        -- most delivered codes are already clean: a full match keeps them without rewriting
+        -- each one (the same result as the clean-up, at about half the cost over 50 columns)
+        case
+            when regexp_full_match(columns('^diagnosis_code_\d+$'), '[0-9A-Z]+')
+                then columns('^diagnosis_code_\d+$')
+            else nullif(upper(regexp_replace(
+                columns('^diagnosis_code_\d+$'), '[^A-Za-z0-9]', '', 'g')), '')
+        end,
+        case
+            when regexp_full_match(columns('^procedure_code_\d+$'), '[0-9A-Z]+')
+                then columns('^procedure_code_\d+$')
+            else nullif(upper(regexp_replace(
+                columns('^procedure_code_\d+$'), '[^A-Za-z0-9]', '', 'g')), '')
+        end,
         columns('^procedure_date_\d+$'),
         _source_file,
         _row_number,
