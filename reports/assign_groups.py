@@ -18,7 +18,7 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
-from reports.assign_places import upper_hull
+from reports.assign_places import maximal_points, upper_hull
 
 
 def cm_groups(cost: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -34,12 +34,6 @@ def cm_groups(cost: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     rank = np.empty(first.size, dtype=np.int64)
     rank[np.argsort(first)] = np.arange(first.size)
     return rank[inverse.reshape(-1)]
-
-
-def _maximal_points(capacity: float, small: float, large: float) -> tuple[np.ndarray, np.ndarray]:
-    """(small, large) places of each pattern that no other pattern of this capacity dominates."""
-    b = np.arange(int(capacity // large) + 1, dtype=np.float64)
-    return np.floor((capacity - large * b) / small), b
 
 
 def group_hull_block(
@@ -69,7 +63,7 @@ def group_hull_block(
     rhs = np.zeros(len(rows))
     for m, cap in enumerate(capacity):
         g = group_of[m]
-        pa, pb = _maximal_points(cap, small, large)
+        pa, pb = maximal_points(cap, small, large)
         for u in normals[g]:
             rhs[row_of[(g, u)]] += (u[0] * pa + u[1] * pb).max()
     g = np.array([g for g, _ in rows])
@@ -112,7 +106,7 @@ def _split_group(need: np.ndarray, caps: np.ndarray, sizes: np.ndarray) -> np.nd
     most[0] = 0
     picks, sources = [], []
     for cap in caps:
-        pa, pb = _maximal_points(cap, small, large)
+        pa, pb = maximal_points(cap, small, large)
         best = np.full(need_b + 1, -1, dtype=np.int64)
         pick = np.zeros(need_b + 1, dtype=np.int64)
         source = np.zeros(need_b + 1, dtype=np.int64)

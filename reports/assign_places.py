@@ -11,12 +11,19 @@ import numpy as np
 import scipy.sparse as sp
 
 
+def maximal_points(capacity: float, small: float, large: float) -> tuple[np.ndarray, np.ndarray]:
+    """(small, large) places of each pattern of this capacity that no other pattern dominates:
+    for each count of large places (at most capacity / large), the most small ones."""
+    b = np.arange(int(capacity // large) + 1, dtype=np.float64)
+    return (capacity - large * b) // small, b
+
+
 def upper_hull(capacity: float, small: float, large: float) -> list[tuple[float, float, float]]:
     """Facets (coefficient of small places, of large places, right side) of the integer hull of
     {small * a + large * b <= capacity, a, b >= 0 integers}, between its maximal points."""
     chain: list[tuple[float, float]] = []
-    for b in range(int(capacity // large) + 1):  # at most capacity / large points
-        point = (float(b), float((capacity - large * b) // small))
+    for a, b in zip(*maximal_points(capacity, small, large), strict=True):
+        point = (float(b), float(a))
         while len(chain) >= 2:
             (b1, a1), (b2, a2) = chain[-2], chain[-1]
             if (a2 - a1) * (point[0] - b1) <= (point[1] - a1) * (b2 - b1):
