@@ -22,6 +22,8 @@ from reports.assign_costs import CostTable, cost_rows, need_type
 log = logging.getLogger(__name__)
 
 DEFAULT_TIER_POINTS: dict[int, int] = {1: 3, 2: 2}
+# seconds the solver may search before it keeps its best assignment (settings.caseload_time_limit)
+DEFAULT_TIME_LIMIT = 120.0
 ASSIGNMENT_COLUMNS: dict[str, pl.DataType] = {
     "person_id": pl.String(),
     "cm_id": pl.String(),
@@ -196,7 +198,7 @@ def assign_caseloads(
     previous: pl.DataFrame,
     tier_points: Mapping[int, int] = DEFAULT_TIER_POINTS,
     costs: CostTable | None = None,
-    time_limit: float | None = 120.0,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> CaseloadResult:
     """This run's assignments from the scored people, the roster and the last run's assignments.
 

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import polars as pl
 
-from reports.caseload import assign_caseloads
+from reports.caseload import DEFAULT_TIME_LIMIT, assign_caseloads
 
 LANGUAGES = ["english", "spanish", "vietnamese", "chinese", "russian", "arabic"]
 LANGUAGE_SHARE = [0.75, 0.15, 0.04, 0.03, 0.02, 0.01]
@@ -52,7 +52,7 @@ def bench_caseload(
     n_cms: int = 200,
     seed: int = 1,
     capacity_scale: float = 1.0,
-    time_limit: float | None = 120.0,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> dict:
     """Seconds, counts and whether HiGHS proved the assignment optimal."""
     people, roster = generate(n_patients, n_cms, seed, capacity_scale)

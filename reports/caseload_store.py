@@ -10,7 +10,12 @@ import polars as pl
 
 from reports import sources
 from reports.assign_costs import CostTable
-from reports.caseload import DEFAULT_TIER_POINTS, CaseloadResult, assign_caseloads
+from reports.caseload import (
+    DEFAULT_TIER_POINTS,
+    DEFAULT_TIME_LIMIT,
+    CaseloadResult,
+    assign_caseloads,
+)
 
 SHORTFALL_COLUMNS = sources.shortfall_columns()
 
@@ -79,7 +84,7 @@ def run_caseload(
     run_date: date,
     tier_points: Mapping[int, int] = DEFAULT_TIER_POINTS,
     costs: CostTable | None = None,
-    time_limit: float | None = 120.0,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
     complex_charlson: float = 3.0,
     polypharmacy_medications: float = 10.0,
 ) -> CaseloadResult:
