@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -18,6 +19,10 @@ import scipy.sparse as sp
 INF = highspy.kHighsInf
 PRICE_TOLERANCE = 1e-7
 _banner_done = False
+
+
+class TimeUp(Exception):
+    """The solve's deadline passed before an LP was solved."""
 
 
 @dataclass(frozen=True)
@@ -81,10 +86,14 @@ def _quiet(time_limit: float | None = None) -> highspy.Highs:
 class Lp:
     """The LP relaxation by column generation in one HiGHS instance: it starts from the `first`
     columns, adds every column the duals price below zero and re-solves from the last basis until
-    none is left; bound changes (of columns always present) re-solve the same way."""
+    none is left; bound changes (of columns always present) re-solve the same way. With a
+    `deadline` (a `time.perf_counter` value) a solve that has not finished by then raises TimeUp."""
 
-    def __init__(self, model: MatrixModel, first: np.ndarray) -> None:
+    def __init__(
+        self, model: MatrixModel, first: np.ndarray, deadline: float | None = None
+    ) -> None:
         self.model = model
+        self.deadline = deadline
         self.cols = np.nonzero(first)[0]
         self.present = first.copy()
         self.reduced = np.zeros(model.c.size)
@@ -94,7 +103,7 @@ class Lp:
     def solve(self) -> tuple[np.ndarray, float]:
         """Column values (all columns) and objective of the current LP."""
         while True:
-            self.highs.run()
+            self._run()
             status = self.highs.getModelStatus()
             if status != highspy.HighsModelStatus.kOptimal:
                 raise RuntimeError(f"caseload LP failed: {self.highs.modelStatusToString(status)}")
@@ -108,6 +117,18 @@ class Lp:
         x = np.zeros(self.model.c.size)
         x[self.cols] = np.array(solution.col_value)
         return x, float(self.highs.getInfo().objective_function_value)
+
+    def _run(self) -> None:
+        """One HiGHS run, stopped at the deadline (HiGHS counts its time limit over every run of
+        an instance, so the limit is that total plus the seconds left)."""
+        if self.deadline is not None:
+            left = self.deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeUp
+            self.highs.setOptionValue("time_limit", self.highs.getRunTime() + left)
+        self.highs.run()
+        if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+            raise TimeUp
 
     def _add(self, cols: np.ndarray) -> None:
         """Add columns of the full model to the HiGHS instance."""

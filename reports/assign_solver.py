@@ -19,6 +19,10 @@ solves MILPs restricted by reduced cost (`assign_search`): a small one for a bet
 then the exact one that proves it optimal, within the time limit. The exact one is solved over
 groups of case managers that cost the same towards every class (`assign_groups`): their places
 are interchangeable, and branching on each member's would search every permutation of them.
+
+The time limit bounds every step, the LPs included. If it runs out before the dive has an
+assignment (an LP too large to solve in time), a greedy one is returned (`_greedy`), with the
+better of the LP bound, if solved, and the bound of every patient at their cheapest option.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from reports.assign_groups import cm_groups, group_hull_block, split_places
-from reports.assign_highs import Lp, MatrixModel
+from reports.assign_highs import Lp, MatrixModel, TimeUp
 from reports.assign_places import hull_block, round_places
 from reports.assign_search import HEURISTIC_DELTA, Search
 
@@ -84,6 +88,7 @@ class _Model:
     xk: np.ndarray
     xm: np.ndarray
     xq: np.ndarray  # size index of each x column's class
+    sk: np.ndarray  # class of each s column (in order of class, then penalty)
     sizes: np.ndarray
     capacity: np.ndarray
 
@@ -148,7 +153,7 @@ def _model(
         ub=np.concatenate([fits[xk, xm], count, places[zq, zm]]),
         integer=np.arange(n) >= nx + ns,
     )
-    return _Model(matrix, xk, xm, q_of_k[xk], sizes, group_cap)
+    return _Model(matrix, xk, xm, q_of_k[xk], sk, sizes, group_cap)
 
 
 def _group_sum(per_cm: np.ndarray, group_of: np.ndarray, n_groups: int) -> np.ndarray:
@@ -189,7 +194,11 @@ def _dive(model: _Model, lp: Lp, x: np.ndarray) -> tuple[np.ndarray, float]:
 def _fix_places(model: _Model, lp: Lp, places: np.ndarray) -> tuple[np.ndarray, float]:
     """The best assignment with the places fixed: a transportation LP, integral at a vertex."""
     lp.fix(_z_cols(model, np.arange(model.capacity.size)), np.rint(places))
-    x, fun = lp.solve()
+    deadline, lp.deadline = lp.deadline, None  # turning places found into an assignment: to the end
+    try:
+        x, fun = lp.solve()
+    finally:
+        lp.deadline = deadline
     x[: model.z_start] = np.rint(x[: model.z_start])  # a vertex: integral counts
     return x, float(model.m.c @ x)
 
@@ -242,7 +251,25 @@ def solve(
     cl = group_classes(points, cost, row_of)
     model = _model(cl, penalty, capacity)
     search = Search(model.m, integral=bool(np.all(model.m.c == np.rint(model.m.c))))
-    lp = Lp(model.m, _first_columns(model))
+    try:
+        _search(cl, penalty, capacity, (model, search), deadline)
+    except TimeUp:
+        log.warning("caseload: the time limit ran out while solving an LP")
+    if not np.isfinite(search.objective):  # no assignment yet: the greedy one
+        x = _greedy(model, cl.points)
+        search.offer(x, float(model.m.c @ x))
+        search.raise_bound(_cheapest_bound(model, cl.points))
+    counts = np.zeros(cl.cost.shape, dtype=np.int64)
+    counts[model.xk, model.xm] = search.x[: model.nx].astype(np.int64)
+    cm_index = hand_out(cl.of_patient, penalty, counts)
+    bound = min(search.bound, search.objective)
+    return Solution(cm_index, search.objective, bound, search.proven, int(cl.size.size))
+
+
+def _search(cl: _Classes, penalty, capacity, started: tuple, deadline: float | None) -> None:
+    """Steps 1-3: the LP bound, the dive, the repair and the exact restriction."""
+    model, search = started
+    lp = Lp(model.m, _first_columns(model), deadline)
     relaxed, lp_value = lp.solve()
     search.start(lp_value, lp.reduced_costs(), _at_bound(model.m, relaxed))
     search.offer(*_dive(model, lp, relaxed))
@@ -253,11 +280,6 @@ def solve(
             search.offer(*_fix_places(model, lp, found[model.z_start :]))
     if not search.proven:
         _exact(cl, penalty, capacity, (model, lp, search), deadline)
-    counts = np.zeros(cl.cost.shape, dtype=np.int64)
-    counts[model.xk, model.xm] = search.x[: model.nx].astype(np.int64)
-    cm_index = hand_out(cl.of_patient, penalty, counts)
-    bound = min(search.bound, search.objective)
-    return Solution(cm_index, search.objective, bound, search.proven, int(cl.size.size))
 
 
 def _exact(cl: _Classes, penalty, capacity, solved: tuple, deadline: float | None) -> None:
@@ -269,7 +291,7 @@ def _exact(cl: _Classes, penalty, capacity, solved: tuple, deadline: float | Non
     exact, grouped = search, model
     if group_of.max(initial=-1) + 1 < capacity.size:
         grouped = _model(cl, penalty, capacity, group_of)
-        glp = Lp(grouped.m, _first_columns(grouped))
+        glp = Lp(grouped.m, _first_columns(grouped), lp.deadline)
         gx, value = glp.solve()
         exact = Search(grouped.m, integral=search.integral)
         exact.start(value, glp.reduced_costs(), _at_bound(grouped.m, gx))
@@ -299,6 +321,57 @@ def _merged(x: np.ndarray, model: _Model, grouped: _Model, group_of: np.ndarray)
     np.add.at(z, group_of, x[model.z_start :].reshape(-1, q))
     merged[grouped.z_start :] = z.ravel()
     return merged
+
+
+def _greedy(model: _Model, points: np.ndarray) -> np.ndarray:
+    """A feasible solution without the LP. Classes in order of their highest penalty fill their
+    cheapest case managers with room, while a place costs less than leaving a patient out; in a
+    class the highest penalties are placed and the lowest left out, as `hand_out` does."""
+    c, nx, z_start = model.m.c, model.nx, model.z_start
+    x = np.zeros(c.size)
+    room = model.capacity.copy()
+    n_k = points.size
+    x_start = np.searchsorted(model.xk, np.arange(n_k + 1))  # x columns are in class order
+    s_start = np.searchsorted(model.sk, np.arange(n_k + 1))  # s: by class, penalty ascending
+    cheapest = np.full(n_k, np.inf)
+    np.minimum.at(cheapest, model.xk, c[:nx])
+    top = (c[nx + s_start[1:] - 1] - cheapest) / points  # what placing one saves, per point
+    for k in np.argsort(-top, kind="stable"):
+        levels = slice(nx + s_start[k], nx + s_start[k + 1])
+        penalties = np.repeat(c[levels][::-1], model.m.ub[levels][::-1].astype(np.int64))
+        cols = np.arange(x_start[k], x_start[k + 1])
+        cols = cols[np.argsort(c[cols], kind="stable")]
+        fits = np.minimum(np.floor(room[model.xm[cols]] / points[k]), model.m.ub[cols])
+        ends = np.cumsum(fits)
+        n = int(min(penalties.size, ends[-1] if ends.size else 0))
+        slot = np.searchsorted(ends, np.arange(n), side="right")
+        placed = int(np.sum(c[cols][slot] < penalties[:n]))  # a prefix: costs rise, penalties fall
+        count = np.bincount(slot[:placed], minlength=cols.size).astype(np.float64)
+        x[cols] = count
+        room[model.xm[cols]] -= points[k] * count
+        left_out = penalties.size - placed  # the lowest levels first
+        before = np.concatenate([[0.0], np.cumsum(model.m.ub[levels])[:-1]])
+        x[levels] = np.clip(left_out - before, 0, model.m.ub[levels])
+    x[z_start:] = model.used_places(x)
+    return x
+
+
+def _cheapest_bound(model: _Model, points: np.ndarray) -> float:
+    """A lower bound without the LP: each patient placed costs at least their cheapest case
+    manager, and the places fit in the capacity of all case managers pooled (a fractional
+    knapsack over what placing each patient saves against leaving them out)."""
+    c, nx = model.m.c, model.nx
+    cheapest = np.full(points.size, np.inf)
+    np.minimum.at(cheapest, model.xk, c[:nx])
+    levels = slice(nx, model.z_start)
+    count, penalty, weight = model.m.ub[levels], c[levels], points[model.sk]
+    saving = np.maximum(penalty - cheapest[model.sk], 0.0)
+    order = np.argsort(-saving / weight, kind="stable")
+    filled = np.cumsum(count[order] * weight[order])
+    room = float(model.capacity.sum())
+    before = np.concatenate([[0.0], filled[:-1]])
+    share = np.clip((room - before) / (count[order] * weight[order]), 0.0, 1.0)
+    return float(count @ penalty - np.sum(share * count[order] * saving[order]))
 
 
 def _first_columns(model: _Model) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -11,13 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from reports.assign_highs import Lp
+from reports.assign_highs import Lp, TimeUp
 from reports.assign_places import round_places, upper_hull
 from reports.assign_search import Search
 from reports.assign_solver import (
     UNASSIGNED,
     _at_bound,
+    _cheapest_bound,
     _first_columns,
+    _greedy,
     _model,
     group_classes,
     hand_out,
@@ -173,20 +176,67 @@ def test_matches_a_patient_level_milp_on_medium_cases():
         assert s.objective == patient_level_optimum(points, rows[row_of], penalty, capacity)
 
 
-def test_without_time_to_branch_the_dive_is_feasible_and_the_bound_is_valid():
-    rng = np.random.default_rng(11)
-    n, m = 150, 6
+def dive_case(seed: int, n: int = 150, m: int = 6):
+    rng = np.random.default_rng(seed)
     points = rng.choice([2, 3], n)
     rows = rng.integers(0, 17, (10, m)).astype(float)
     row_of = rng.integers(0, 10, n)
     penalty = points * (100 + rng.integers(0, 60, n)).astype(float)
     capacity = rng.integers(20, 80, m).astype(float)
-    s = solve(points, rows, penalty, capacity, row_of=row_of, time_limit=0.0)
-    assert (used_points(s.cm_index, points, m) <= capacity).all()
+    return points, rows, row_of, penalty, capacity
+
+
+def test_without_time_to_branch_the_dive_is_feasible_and_the_bound_is_valid(monkeypatch):
+    monkeypatch.setattr(Search, "restricted", lambda self, *a, **k: None)  # no MILP at all
+    points, rows, row_of, penalty, capacity = dive_case(11)
+    s = solve(points, rows, penalty, capacity, row_of=row_of)
+    assert (used_points(s.cm_index, points, capacity.size) <= capacity).all()
     assert objective(s.cm_index, rows[row_of], penalty) == s.objective
     best = patient_level_optimum(points, rows[row_of], penalty, capacity)
     assert s.bound <= best <= s.objective
     assert s.optimal == (s.objective - s.bound < 1)
+
+
+def test_without_time_for_the_lp_the_greedy_assignment_is_feasible_and_the_bound_valid():
+    # a limit of 0 s runs out before the first LP: the time limit bounds the LPs too
+    points, rows, row_of, penalty, capacity = dive_case(11)
+    s = solve(points, rows, penalty, capacity, row_of=row_of, time_limit=0.0)
+    assert (used_points(s.cm_index, points, capacity.size) <= capacity).all()
+    assert objective(s.cm_index, rows[row_of], penalty) == s.objective
+    best = patient_level_optimum(points, rows[row_of], penalty, capacity)
+    assert s.bound <= best <= s.objective
+    assert (s.cm_index != UNASSIGNED).any()
+    assert not s.optimal
+
+
+def test_the_lp_stops_at_its_deadline():
+    points, cost, row_of, penalty, capacity = random_case(np.random.default_rng(5), 200, 8, 20)
+    model = _model(group_classes(points, cost, row_of), penalty, capacity)
+    with pytest.raises(TimeUp):
+        Lp(model.m, _first_columns(model), deadline=time.perf_counter() - 1).solve()
+    _, value = Lp(model.m, _first_columns(model), deadline=time.perf_counter() + 600).solve()
+    assert value < penalty.sum()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([2, 3, 5]))
+def test_greedy_fits_capacity_and_bounds_hold(seed, m):
+    rng = np.random.default_rng(seed)
+    points, cost, row_of, penalty, capacity = random_case(rng, n=12, m=m)
+    capacity = np.minimum(capacity, 14)
+    cl = group_classes(points, cost, row_of)
+    model = _model(cl, penalty, capacity)
+    x = _greedy(model, cl.points)
+    counts = np.zeros(cl.cost.shape, dtype=np.int64)
+    counts[model.xk, model.xm] = x[: model.nx].astype(np.int64)
+    a = hand_out(cl.of_patient, penalty, counts)
+    assert (used_points(a, points, m) <= capacity).all()
+    assert objective(a, cost[row_of], penalty) == pytest.approx(model.m.c @ x)
+    m_ = model.m
+    assert (m_.a @ x <= m_.row_hi + 1e-9).all() and (m_.a @ x >= m_.row_lo - 1e-9).all()
+    assert (x <= m_.ub).all() and (x >= 0).all()
+    best = patient_level_optimum(points, cost[row_of], penalty, capacity)
+    assert _cheapest_bound(model, cl.points) <= best <= model.m.c @ x
 
 
 medium = st.integers(0, 10_000).map(lambda seed: np.random.default_rng(seed))
