@@ -15,8 +15,11 @@ unset reads as null and the SQL falls back to its documented default (`int_data_
 A build runs in one transaction: if any relation fails, the previous relations stay as they were.
 
 The relations in `catalog.PASS_NAMES` are built in passes over a hash of person_id when the
-extract is large (`person_passes`): pass k of K sets the variables `person_pass` = k and
-`person_passes` = K, which their SQL reads to keep only that share of persons, and appends.
+extract is large (`person_passes`): pass k of K sets the variables `person_hash_from` and
+`person_hash_to` to the k-th of K equal ranges of `hash(person_id)` (`pass_bounds`), which their
+SQL reads to keep only that share of persons, and appends. A range, not `hash % K = k`: DuckDB
+pushes a range filter through the views into the table scans, but keeps a modulo (an operator
+that can fail) above every projection, so each pass would clean every row of the views it reads.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ Progress = Callable[[str, int, int], None]
 # Medical claim lines per pass of the relations built in passes: about 200k persons' worth of
 # generated claims, which one pass holds in a few GB.
 LINES_PER_PASS = 20_000_000
-PASS_VARIABLES = ("person_pass", "person_passes")
+PASS_VARIABLES = ("person_hash_from", "person_hash_to")
+HASH_VALUES = 2**64  # hash() is a UBIGINT
 
 
 class BuildError(RuntimeError):
@@ -151,6 +155,19 @@ def person_passes(con: duckdb.DuckDBPyConnection) -> int:
     return max(1, math.ceil(lines / LINES_PER_PASS))
 
 
+def pass_bounds(k: int, passes: int) -> tuple[int, int]:
+    """The first and last `hash(person_id)` value pass `k` of `passes` keeps."""
+    if not 0 <= k < passes:
+        raise ValueError(f"pass {k} of {passes}: a pass is 0 to {passes - 1}")
+    return k * HASH_VALUES // passes, (k + 1) * HASH_VALUES // passes - 1
+
+
+def set_pass(con: duckdb.DuckDBPyConnection, k: int, passes: int) -> None:
+    """Set the variables that keep pass `k` of `passes` in the SQL of relations built in passes."""
+    for name, value in zip(PASS_VARIABLES, pass_bounds(k, passes), strict=True):
+        con.execute(f"set variable {name} = {int(value)}::ubigint")
+
+
 def _reset_pass(con: duckdb.DuckDBPyConnection) -> None:
     for name in PASS_VARIABLES:
         con.execute(f"reset variable {name}")
@@ -162,9 +179,8 @@ def _materialise(con: duckdb.DuckDBPyConnection, rel: Relation, passes: int = 1)
         con.execute(f"create or replace {rel.kind} {rel.name} as\n{rel.sql}")
     else:  # a table (catalog: only tables are built in passes): the first pass creates it
         try:
-            con.execute("set variable person_passes = ?::integer", [passes])
             for k in range(passes):
-                con.execute("set variable person_pass = ?::integer", [k])
+                set_pass(con, k, passes)
                 head = f"insert into {rel.name}" if k else f"create or replace table {rel.name} as"
                 con.execute(f"{head}\n{rel.sql}")
         finally:

@@ -5,8 +5,8 @@ with spine as (
     select spine_id, task, person_id, as_of_date, cutoff_date, stay_id from mart_prediction_spine
     -- one share of persons while built in passes (catalog.PASS_NAMES); the cut views it reads
     -- keep the same share
-    where getvariable('person_passes') is null
-        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
+    where getvariable('person_hash_to') is null
+        or hash(person_id) between getvariable('person_hash_from') and getvariable('person_hash_to')
 ),
 
 totals as (

@@ -13,8 +13,8 @@ with lines as (
     from stg_medical_claim
     anti join int_claim_line_exclusions as e on stg_medical_claim._row_key = e._row_key
     -- one share of persons while a relation is built in passes (sql/runner.py); unset, all
-    where getvariable('person_passes') is null
-        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
+    where getvariable('person_hash_to') is null
+        or hash(person_id) between getvariable('person_hash_from') and getvariable('person_hash_to')
 ),
 
 per_code as (

@@ -6,14 +6,14 @@
 with spine as (
     -- one share of persons while a relation reading this view is built in passes (runner)
     select * from mart_prediction_spine
-    where getvariable('person_passes') is null
-        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
+    where getvariable('person_hash_to') is null
+        or hash(person_id) between getvariable('person_hash_from') and getvariable('person_hash_to')
 ),
 
 stays as (
     select * from mart_acute_stays
-    where getvariable('person_passes') is null
-        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
+    where getvariable('person_hash_to') is null
+        or hash(person_id) between getvariable('person_hash_from') and getvariable('person_hash_to')
 ),
 
 stream as (

@@ -8,8 +8,8 @@
 with spine as (
     -- one share of persons while a relation reading this view is built in passes (runner)
     select * from mart_prediction_spine
-    where getvariable('person_passes') is null
-        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
+    where getvariable('person_hash_to') is null
+        or hash(person_id) between getvariable('person_hash_from') and getvariable('person_hash_to')
 ),
 
 ends as (
@@ -26,8 +26,8 @@ stream as (
     select null, person_id, null, event_date, 0, coalesce(ip_admissions, 0),
         coalesce(ed_visits, 0), coalesce(outpatient_days, 0), coalesce(paid_amount, 0)
     from int_feat_use_series
-    where getvariable('person_passes') is null
-        or hash(person_id) % getvariable('person_passes') = getvariable('person_pass')
+    where getvariable('person_hash_to') is null
+        or hash(person_id) between getvariable('person_hash_from') and getvariable('person_hash_to')
 ),
 
 running as (

@@ -31,8 +31,9 @@ final as (
         union all select * from encounters
     )
     where code_system = 'icd-10-cm' and diagnosis_code is not null and known_date is not null
-        and (getvariable('person_passes') is null
-            or hash(person_id) % getvariable('person_passes') = getvariable('person_pass'))
+        and (getvariable('person_hash_to') is null
+            or hash(person_id)
+                between getvariable('person_hash_from') and getvariable('person_hash_to'))
 )
 
 select * from final

@@ -12,8 +12,9 @@ events as (
     from int_feat_dx_events as d
     inner join code_windows as w on d.icd_10_cm = w.icd_10_cm
     -- one share of persons while built in passes (catalog.PASS_NAMES); unset, all
-    where getvariable('person_passes') is null
-        or hash(d.person_id) % getvariable('person_passes') = getvariable('person_pass')
+    where getvariable('person_hash_to') is null
+        or hash(d.person_id)
+            between getvariable('person_hash_from') and getvariable('person_hash_to')
 ),
 
 code_bounds as (

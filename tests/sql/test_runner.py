@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from sql.catalog import SQL_DIR, SqlFileError, discover, tables_read
-from sql.runner import BuildError, build, plan, run_assertions
+from sql.runner import BuildError, build, pass_bounds, plan, run_assertions, set_pass
 
 
 def write(root: Path, folder: str, name: str, body: str, grain: str = "one row per thing") -> None:
@@ -124,6 +124,29 @@ def test_variables_reach_the_sql_and_unset_ones_read_null(tmp_path, mem):
     assert mem.execute("select d from int_vars").fetchone()[0] is None
     with pytest.raises(ValueError, match="unknown build variable"):
         build(mem, variables={"data_end": "2021-06-30"}, root=tmp_path)
+
+
+@pytest.mark.parametrize("passes", [1, 2, 3, 5, 7])
+def test_the_passes_split_the_hash_values_into_ranges_without_gap_or_overlap(passes):
+    bounds = [pass_bounds(k, passes) for k in range(passes)]
+    assert bounds[0][0] == 0 and bounds[-1][1] == 2**64 - 1
+    assert all(bounds[k][1] + 1 == bounds[k + 1][0] for k in range(passes - 1))
+    with pytest.raises(ValueError, match="a pass is 0 to"):
+        pass_bounds(passes, passes)
+
+
+def test_each_person_falls_in_exactly_one_pass(mem):
+    mem.execute("create table persons as select 'p' || i as person_id from range(1000) as r(i)")
+    share = (
+        "select count(*) from persons where getvariable('person_hash_to') is null or "
+        "hash(person_id) between getvariable('person_hash_from') and getvariable('person_hash_to')"
+    )
+    counts = []
+    for k in range(3):
+        set_pass(mem, k, 3)
+        counts.append(mem.execute(share).fetchone()[0])
+    assert sum(counts) == 1000
+    assert all(250 < c < 420 for c in counts)
 
 
 def test_a_failed_build_leaves_the_previous_relations_in_place(tiny, mem):
