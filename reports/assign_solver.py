@@ -20,9 +20,11 @@ then the exact one that proves it optimal, within the time limit. The exact one 
 groups of case managers that cost the same towards every class (`assign_groups`): their places
 are interchangeable, and branching on each member's would search every permutation of them.
 
-The time limit bounds every step, the LPs included. If it runs out before the dive has an
-assignment (an LP too large to solve in time), a greedy one is returned (`_greedy`), with the
-better of the LP bound, if solved, and the bound of every patient at their cheapest option.
+The time limit bounds every step, the LPs included, except the transportation LP that places
+the patients into places already chosen (it runs to the end so that a solution found is kept).
+If the limit runs out before the dive has an assignment (an LP too large to solve in time), a
+greedy one is returned (`_greedy`), with the better of the LP bound, if solved, and a bound from
+the pooled capacity (`_cheapest_bound`).
 """
 
 from __future__ import annotations
@@ -278,7 +280,7 @@ def _search(cl: _Classes, penalty, capacity, started: tuple, deadline: float | N
         found = search.restricted(delta, _left(deadline, 0.5), _repair_box(model, relaxed))
         if found is not None:
             search.offer(*_fix_places(model, lp, found[model.z_start :]))
-    if not search.proven:
+    if not search.proven and _left(deadline) != 0:
         _exact(cl, penalty, capacity, (model, lp, search), deadline)
 
 

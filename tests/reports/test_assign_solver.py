@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from reports import assign_highs
 from reports.assign_highs import Lp, TimeUp
 from reports.assign_places import round_places, upper_hull
 from reports.assign_search import Search
@@ -22,6 +23,7 @@ from reports.assign_solver import (
     _first_columns,
     _greedy,
     _model,
+    _z_cols,
     group_classes,
     hand_out,
     solve,
@@ -216,6 +218,12 @@ def test_the_lp_stops_at_its_deadline():
         Lp(model.m, _first_columns(model), deadline=time.perf_counter() - 1).solve()
     _, value = Lp(model.m, _first_columns(model), deadline=time.perf_counter() + 600).solve()
     assert value < penalty.sum()
+    lp = Lp(model.m, _first_columns(model), deadline=time.perf_counter() + 600)
+    lp.solve()
+    lp.highs.setOptionValue("time_limit", 1e-9)  # as a run that ended at its deadline leaves it
+    lp.deadline = None  # lifted (as to place patients into places found): no limit is left over
+    lp.fix(_z_cols(model, np.arange(capacity.size)), np.zeros(2 * capacity.size))
+    assert lp.solve()[1] == pytest.approx(penalty.sum())  # nobody placed
 
 
 @settings(max_examples=25, deadline=None)
@@ -278,7 +286,11 @@ def test_reduced_cost_restriction_never_bounds_above_the_optimum(rng, delta):
     assert value - 1e-6 <= search.bound <= best
 
 
-def test_column_generation_reaches_the_full_lp_value():
+@pytest.mark.parametrize("large_round", [None, 0])
+def test_column_generation_reaches_the_full_lp_value(monkeypatch, large_round):
+    if large_round is not None:  # every round counts as large: the cheapest per class only
+        monkeypatch.setattr(assign_highs, "LARGE_ROUND", large_round)
+        monkeypatch.setattr(assign_highs, "PRICE_PER_ROW", 1)
     rng = np.random.default_rng(5)
     points, cost, row_of, penalty, capacity = random_case(rng, n=200, m=8, rows=20)
     model = _model(group_classes(points, cost, row_of), penalty, capacity)
