@@ -106,10 +106,11 @@ class Lp:
         self.highs = _quiet()
         self.highs.passModel(_highs_lp(model, first))
 
-    def solve(self) -> tuple[np.ndarray, float]:
-        """Column values (all columns) and objective of the current LP."""
+    def solve(self, to_the_end: bool = False) -> tuple[np.ndarray, float]:
+        """Column values (all columns) and objective of the current LP (`to_the_end`: past the
+        deadline)."""
         while True:
-            self._run()
+            self._run(None if to_the_end else self.deadline)
             status = self.highs.getModelStatus()
             if status != highspy.HighsModelStatus.kOptimal:
                 raise RuntimeError(f"caseload LP failed: {self.highs.modelStatusToString(status)}")
@@ -130,16 +131,16 @@ class Lp:
         x[self.cols] = np.array(solution.col_value)
         return x, float(self.highs.getInfo().objective_function_value)
 
-    def _run(self) -> None:
+    def _run(self, deadline: float | None) -> None:
         """One HiGHS run, stopped at the deadline (HiGHS counts its time limit over every run of
         an instance, so the limit is that total plus the seconds left)."""
         limit = INF
-        if self.deadline is not None:
-            left = self.deadline - time.perf_counter()
+        if deadline is not None:
+            left = deadline - time.perf_counter()
             if left <= 0:
                 raise TimeUp
             limit = self.highs.getRunTime() + left
-        self.highs.setOptionValue("time_limit", limit)  # none once the deadline is lifted
+        self.highs.setOptionValue("time_limit", limit)  # none left over from a bounded run
         self.highs.run()
         if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
             raise TimeUp
@@ -148,12 +149,8 @@ class Lp:
         """The PRICE_PER_ROW columns of lowest reduced cost for each first row. Adding every
         column that pays made one round of a 109,699 x 3,788 instance add 2.4M columns, and its
         re-solve run for minutes."""
-        a = self.model.a
-        starts = a.indptr[priced]
-        ends = a.indptr[priced + 1]
-        # each priced column's lowest row (its class row); every column has entries
-        indices = np.append(a.indices, 0)  # reduceat takes no index past the end
-        first_row = np.minimum.reduceat(indices, np.column_stack([starts, ends]).ravel())[::2]
+        a = self.model.a if self.model.a.has_sorted_indices else self.model.a.sorted_indices()
+        first_row = a.indices[a.indptr[priced]]  # a column's lowest row: its class row
         order = np.lexsort((self.reduced[priced], first_row))
         row = first_row[order]
         rank = np.arange(row.size) - np.searchsorted(row, row)

@@ -196,11 +196,7 @@ def _dive(model: _Model, lp: Lp, x: np.ndarray) -> tuple[np.ndarray, float]:
 def _fix_places(model: _Model, lp: Lp, places: np.ndarray) -> tuple[np.ndarray, float]:
     """The best assignment with the places fixed: a transportation LP, integral at a vertex."""
     lp.fix(_z_cols(model, np.arange(model.capacity.size)), np.rint(places))
-    deadline, lp.deadline = lp.deadline, None  # turning places found into an assignment: to the end
-    try:
-        x, fun = lp.solve()
-    finally:
-        lp.deadline = deadline
+    x, fun = lp.solve(to_the_end=True)  # turning places found into an assignment
     x[: model.z_start] = np.rint(x[: model.z_start])  # a vertex: integral counts
     return x, float(model.m.c @ x)
 
@@ -293,7 +289,7 @@ def _exact(cl: _Classes, penalty, capacity, solved: tuple, deadline: float | Non
     exact, grouped = search, model
     if group_of.max(initial=-1) + 1 < capacity.size:
         grouped = _model(cl, penalty, capacity, group_of)
-        glp = Lp(grouped.m, _first_columns(grouped), lp.deadline)
+        glp = Lp(grouped.m, _first_columns(grouped), deadline)
         gx, value = glp.solve()
         exact = Search(grouped.m, integral=search.integral)
         exact.start(value, glp.reduced_costs(), _at_bound(grouped.m, gx))
@@ -326,18 +322,17 @@ def _merged(x: np.ndarray, model: _Model, grouped: _Model, group_of: np.ndarray)
 
 
 def _greedy(model: _Model, points: np.ndarray) -> np.ndarray:
-    """A feasible solution without the LP. Classes in order of their highest penalty fill their
-    cheapest case managers with room, while a place costs less than leaving a patient out; in a
-    class the highest penalties are placed and the lowest left out, as `hand_out` does."""
+    """A feasible solution without the LP. Classes in order of what placing their first patient
+    saves per point fill their cheapest case managers with room, while a place costs less than
+    leaving a patient out; in a class the highest penalties are placed and the lowest left out,
+    as `hand_out` does."""
     c, nx, z_start = model.m.c, model.nx, model.z_start
     x = np.zeros(c.size)
     room = model.capacity.copy()
     n_k = points.size
     x_start = np.searchsorted(model.xk, np.arange(n_k + 1))  # x columns are in class order
     s_start = np.searchsorted(model.sk, np.arange(n_k + 1))  # s: by class, penalty ascending
-    cheapest = np.full(n_k, np.inf)
-    np.minimum.at(cheapest, model.xk, c[:nx])
-    top = (c[nx + s_start[1:] - 1] - cheapest) / points  # what placing one saves, per point
+    top = (c[nx + s_start[1:] - 1] - _cheapest(model)) / points  # what placing one saves, per point
     for k in np.argsort(-top, kind="stable"):
         levels = slice(nx + s_start[k], nx + s_start[k + 1])
         penalties = np.repeat(c[levels][::-1], model.m.ub[levels][::-1].astype(np.int64))
@@ -362,12 +357,9 @@ def _cheapest_bound(model: _Model, points: np.ndarray) -> float:
     """A lower bound without the LP: each patient placed costs at least their cheapest case
     manager, and the places fit in the capacity of all case managers pooled (a fractional
     knapsack over what placing each patient saves against leaving them out)."""
-    c, nx = model.m.c, model.nx
-    cheapest = np.full(points.size, np.inf)
-    np.minimum.at(cheapest, model.xk, c[:nx])
-    levels = slice(nx, model.z_start)
-    count, penalty, weight = model.m.ub[levels], c[levels], points[model.sk]
-    saving = np.maximum(penalty - cheapest[model.sk], 0.0)
+    levels = slice(model.nx, model.z_start)
+    count, penalty, weight = model.m.ub[levels], model.m.c[levels], points[model.sk]
+    saving = np.maximum(penalty - _cheapest(model)[model.sk], 0.0)
     order = np.argsort(-saving / weight, kind="stable")
     filled = np.cumsum(count[order] * weight[order])
     room = float(model.capacity.sum())
@@ -376,14 +368,19 @@ def _cheapest_bound(model: _Model, points: np.ndarray) -> float:
     return float(count @ penalty - np.sum(share * count[order] * saving[order]))
 
 
+def _cheapest(model: _Model) -> np.ndarray:
+    """Each class's lowest placement cost (inf where no case manager has room for one)."""
+    cheapest = np.full(int(model.sk.max(initial=-1)) + 1, np.inf)  # every class has an s column
+    np.minimum.at(cheapest, model.xk, model.m.c[: model.nx])
+    return cheapest
+
+
 def _first_columns(model: _Model) -> np.ndarray:
     """Columns the LP starts from: every s and z, and each class's x within FIRST_SLACK of its
     cheapest case manager (column generation adds the others that pay)."""
     cost = model.m.c[: model.nx]
-    cheapest = np.full(int(model.xk.max(initial=0)) + 1, np.inf)
-    np.minimum.at(cheapest, model.xk, cost)
     first = np.ones(model.m.c.size, dtype=bool)
-    first[: model.nx] = cost <= cheapest[model.xk] + FIRST_SLACK
+    first[: model.nx] = cost <= _cheapest(model)[model.xk] + FIRST_SLACK
     return first
 
 
