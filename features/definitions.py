@@ -107,6 +107,7 @@ UTILIZATION = [
         "previous hospital discharge {value} day{s} earlier",
         direction="lower",
         max_missing_share=1.0,
+        reason_limit=365,  # a stay over a year ago is history, not a reason to call today
     ),
     Feature(
         "paid_amount_12m",

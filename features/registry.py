@@ -26,7 +26,9 @@ class Feature:
     `reason` is a template for worklists: `{value}` is the formatted value and `{s}` is "s" unless
     the value is 1. `direction` says which values raise risk: "higher", "lower", or "true" (a flag).
     `max_missing_share` bounds the share of spine rows where the value may be null; a count is 0,
-    never null, when there are no events.
+    never null, when there are no events. `reason_limit`, when set, is the last value stated as a
+    reason on the risky side: beyond it (above for "lower", below for "higher") the value is
+    too weak a reason to show a case manager, whatever the model's contribution.
     """
 
     name: str
@@ -38,6 +40,7 @@ class Feature:
     direction: str = "higher"
     tasks: tuple[str, ...] = TASKS
     max_missing_share: float = 0.0
+    reason_limit: float | None = None
 
     def __post_init__(self) -> None:
         if self.group not in GROUPS:

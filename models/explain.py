@@ -49,6 +49,8 @@ class ReasonSource(Protocol):
 
     name: str
     dtype: str
+    direction: str
+    reason_limit: float | None
 
     def reason_text(self, value: object) -> str | None: ...
 
@@ -76,9 +78,16 @@ def group_contributions(
 
 
 def _reasonable(values: np.ndarray, sources: Sequence[ReasonSource]) -> np.ndarray:
-    """Where a value can be stated as a reason: known, and true for a flag."""
+    """Where a value can be stated as a reason: known, true for a flag, and within the source's
+    `reason_limit` on its risky side."""
     is_flag = np.array([s.dtype == "bool" for s in sources])
-    return np.isfinite(values) & ~(is_flag[None, :] & (values == 0))
+    ok = np.isfinite(values) & ~(is_flag[None, :] & (values == 0))
+    for j, source in enumerate(sources):
+        limit = source.reason_limit
+        if limit is not None:  # NaN compares false: unknown stays unstatable
+            inside = values[:, j] <= limit if source.direction == "lower" else values[:, j] >= limit
+            ok[:, j] &= inside
+    return ok
 
 
 def top_features(
@@ -291,6 +300,8 @@ class _GroupSource:
 
     name: str
     dtype: str = "group"
+    direction: str = "higher"
+    reason_limit: float | None = None
 
     def reason_text(self, value: object) -> str | None:
         return None

@@ -68,6 +68,33 @@ def test_negative_contributions_are_never_reasons():
     assert column.to_pylist() == [[]]
 
 
+def test_a_discharge_over_a_year_ago_is_not_a_reason_and_the_next_one_takes_its_slot():
+    sources = [get_feature("days_since_last_discharge"), get_feature("ed_visits_6m")]
+    values = np.array([[365.0, 2.0], [366.0, 2.0], [647.0, 2.0], [12.0, 1.0]])
+    grouped = np.array([[0.9, 0.2], [0.9, 0.2], [0.9, 0.2], [0.9, 0.2]])
+    top, valid = top_features(grouped, values, sources)
+    texts = reason_texts(top, valid, values, sources)
+    assert texts[0].tolist() == [
+        "previous hospital discharge 365 days earlier",
+        "2 ED visits in the last 6 months",
+    ]
+    assert texts[1].tolist() == ["2 ED visits in the last 6 months", None]  # day 366: history
+    assert texts[2].tolist() == ["2 ED visits in the last 6 months", None]
+    assert texts[3].tolist() == [
+        "previous hospital discharge 12 days earlier",
+        "1 ED visit in the last 6 months",
+    ]
+
+
+def test_a_reason_limit_on_the_higher_side_keeps_values_at_or_above_it():
+    low_bar = Feature(
+        "visits", "utilization", "count", "int", "Visits.", "{value} visit{s}", reason_limit=3
+    )
+    values = np.array([[2.0], [3.0], [np.nan]])
+    top, valid = top_features(np.array([[0.5], [0.5], [0.5]]), values, [low_bar])
+    assert valid[:, 0].tolist() == [False, True, False]
+
+
 def test_reasons_column_is_a_list_of_strings():
     texts = np.array([["a", "b", None], [None, None, None], ["c", None, None]], dtype=object)
     column = reasons_column(texts)
