@@ -106,11 +106,12 @@ class Lp:
         self.highs = _quiet()
         self.highs.passModel(_highs_lp(model, first))
 
-    def solve(self, to_the_end: bool = False) -> tuple[np.ndarray, float]:
-        """Column values (all columns) and objective of the current LP (`to_the_end`: past the
-        deadline)."""
+    def solve(self, grace: float | None = 0.0) -> tuple[np.ndarray, float]:
+        """Column values (all columns) and objective of the current LP, which may run `grace`
+        seconds past the deadline (None: to the end)."""
+        deadline = None if grace is None or self.deadline is None else self.deadline + grace
         while True:
-            self._run(None if to_the_end else self.deadline)
+            self._run(deadline)
             status = self.highs.getModelStatus()
             if status != highspy.HighsModelStatus.kOptimal:
                 raise RuntimeError(f"caseload LP failed: {self.highs.modelStatusToString(status)}")

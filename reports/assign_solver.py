@@ -20,11 +20,12 @@ then the exact one that proves it optimal, within the time limit. The exact one 
 groups of case managers that cost the same towards every class (`assign_groups`): their places
 are interchangeable, and branching on each member's would search every permutation of them.
 
-The time limit bounds every step, the LPs included, except the transportation LP that places
-the patients into places already chosen (it runs to the end so that a solution found is kept).
-If the limit runs out before the dive has an assignment (an LP too large to solve in time), a
-greedy one is returned (`_greedy`), with the better of the LP bound, if solved, and a bound from
-the pooled capacity (`_cheapest_bound`).
+The time limit bounds every step, the LPs included. The transportation LP that places the
+patients into places already chosen may run PLACE_GRACE seconds past it, so that places found
+at the end are kept; if it is still not solved, the patients are placed into those places
+greedily. If the limit runs out before the dive has an assignment (an LP too large to solve in
+time), a greedy one is returned (`_greedy`), with the better of the LP bound, if solved, and a
+bound from the pooled capacity (`_cheapest_bound`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 UNASSIGNED = -1
 DIVE_ROUNDS = 12
 FIRST_SLACK = 2.0
+# seconds the placement LP may run past the time limit; on a generated roster of 3,788 case
+# managers and 109,699 candidates it took 97 s, on 50k x 200 under a second
+PLACE_GRACE = 10.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class _Model:
     xm: np.ndarray
     xq: np.ndarray  # size index of each x column's class
     sk: np.ndarray  # class of each s column (in order of class, then penalty)
+    points: np.ndarray  # points of each class
     sizes: np.ndarray
     capacity: np.ndarray
 
@@ -155,7 +160,7 @@ def _model(
         ub=np.concatenate([fits[xk, xm], count, places[zq, zm]]),
         integer=np.arange(n) >= nx + ns,
     )
-    return _Model(matrix, xk, xm, q_of_k[xk], sk, sizes, group_cap)
+    return _Model(matrix, xk, xm, q_of_k[xk], sk, cl.points, sizes, group_cap)
 
 
 def _group_sum(per_cm: np.ndarray, group_of: np.ndarray, n_groups: int) -> np.ndarray:
@@ -195,8 +200,14 @@ def _dive(model: _Model, lp: Lp, x: np.ndarray) -> tuple[np.ndarray, float]:
 
 def _fix_places(model: _Model, lp: Lp, places: np.ndarray) -> tuple[np.ndarray, float]:
     """The best assignment with the places fixed: a transportation LP, integral at a vertex."""
-    lp.fix(_z_cols(model, np.arange(model.capacity.size)), np.rint(places))
-    x, fun = lp.solve(to_the_end=True)  # turning places found into an assignment
+    places = np.rint(places)
+    lp.fix(_z_cols(model, np.arange(model.capacity.size)), places)
+    try:
+        x, _ = lp.solve(grace=PLACE_GRACE)
+    except TimeUp:
+        log.warning("caseload: no time left to place patients by LP; placed greedily")
+        x = _greedy(model, places)
+        return x, float(model.m.c @ x)
     x[: model.z_start] = np.rint(x[: model.z_start])  # a vertex: integral counts
     return x, float(model.m.c @ x)
 
@@ -254,9 +265,9 @@ def solve(
     except TimeUp:
         log.warning("caseload: the time limit ran out while solving an LP")
     if not np.isfinite(search.objective):  # no assignment yet: the greedy one
-        x = _greedy(model, cl.points)
+        x = _greedy(model)
         search.offer(x, float(model.m.c @ x))
-        search.raise_bound(_cheapest_bound(model, cl.points))
+        search.raise_bound(_cheapest_bound(model))
     counts = np.zeros(cl.cost.shape, dtype=np.int64)
     counts[model.xk, model.xm] = search.x[: model.nx].astype(np.int64)
     cm_index = hand_out(cl.of_patient, penalty, counts)
@@ -321,14 +332,23 @@ def _merged(x: np.ndarray, model: _Model, grouped: _Model, group_of: np.ndarray)
     return merged
 
 
-def _greedy(model: _Model, points: np.ndarray) -> np.ndarray:
+def _greedy(model: _Model, places: np.ndarray | None = None) -> np.ndarray:
     """A feasible solution without the LP. Classes in order of what placing their first patient
     saves per point fill their cheapest case managers with room, while a place costs less than
     leaving a patient out; in a class the highest penalties are placed and the lowest left out,
-    as `hand_out` does."""
-    c, nx, z_start = model.m.c, model.nx, model.z_start
+    as `hand_out` does. Room is each case manager's capacity, or with `places` (per case manager
+    and size, as the z columns) the places of the class's size."""
+    c, nx, z_start, points = model.m.c, model.nx, model.z_start, model.points
     x = np.zeros(c.size)
-    room = model.capacity.copy()
+    q = model.sizes.size
+    if places is None:  # room in points, shared by the sizes
+        room, slot_of, per_place = model.capacity.copy(), model.xm, points
+    else:  # room in places of each size
+        room, slot_of, per_place = (
+            places.astype(np.float64),
+            model.xm * q + model.xq,
+            np.ones_like(points),
+        )
     n_k = points.size
     x_start = np.searchsorted(model.xk, np.arange(n_k + 1))  # x columns are in class order
     s_start = np.searchsorted(model.sk, np.arange(n_k + 1))  # s: by class, penalty ascending
@@ -338,14 +358,14 @@ def _greedy(model: _Model, points: np.ndarray) -> np.ndarray:
         penalties = np.repeat(c[levels][::-1], model.m.ub[levels][::-1].astype(np.int64))
         cols = np.arange(x_start[k], x_start[k + 1])
         cols = cols[np.argsort(c[cols], kind="stable")]
-        fits = np.minimum(np.floor(room[model.xm[cols]] / points[k]), model.m.ub[cols])
+        fits = np.minimum(np.floor(room[slot_of[cols]] / per_place[k]), model.m.ub[cols])
         ends = np.cumsum(fits)
         n = int(min(penalties.size, ends[-1] if ends.size else 0))
         slot = np.searchsorted(ends, np.arange(n), side="right")
         placed = int(np.sum(c[cols][slot] < penalties[:n]))  # a prefix: costs rise, penalties fall
         count = np.bincount(slot[:placed], minlength=cols.size).astype(np.float64)
         x[cols] = count
-        room[model.xm[cols]] -= points[k] * count
+        room[slot_of[cols]] -= per_place[k] * count  # a class has one column per case manager
         left_out = penalties.size - placed  # the lowest levels first
         before = np.concatenate([[0.0], np.cumsum(model.m.ub[levels])[:-1]])
         x[levels] = np.clip(left_out - before, 0, model.m.ub[levels])
@@ -353,12 +373,12 @@ def _greedy(model: _Model, points: np.ndarray) -> np.ndarray:
     return x
 
 
-def _cheapest_bound(model: _Model, points: np.ndarray) -> float:
+def _cheapest_bound(model: _Model) -> float:
     """A lower bound without the LP: each patient placed costs at least their cheapest case
     manager, and the places fit in the capacity of all case managers pooled (a fractional
     knapsack over what placing each patient saves against leaving them out)."""
     levels = slice(model.nx, model.z_start)
-    count, penalty, weight = model.m.ub[levels], model.m.c[levels], points[model.sk]
+    count, penalty, weight = model.m.ub[levels], model.m.c[levels], model.points[model.sk]
     saving = np.maximum(penalty - _cheapest(model)[model.sk], 0.0)
     order = np.argsort(-saving / weight, kind="stable")
     filled = np.cumsum(count[order] * weight[order])

@@ -12,15 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from reports import assign_highs
+from reports import assign_highs, assign_solver
 from reports.assign_highs import Lp, TimeUp
 from reports.assign_places import round_places, upper_hull
 from reports.assign_search import Search
 from reports.assign_solver import (
+    PLACE_GRACE,
     UNASSIGNED,
     _at_bound,
     _cheapest_bound,
     _first_columns,
+    _fix_places,
     _greedy,
     _model,
     _z_cols,
@@ -223,7 +225,7 @@ def test_the_lp_stops_at_its_deadline():
     lp.highs.setOptionValue("time_limit", 1e-9)  # as a run that ended at its deadline leaves it
     lp.fix(_z_cols(model, np.arange(capacity.size)), np.zeros(2 * capacity.size))
     # to the end (as to place patients into places found): no limit is left over
-    assert lp.solve(to_the_end=True)[1] == pytest.approx(penalty.sum())  # nobody placed
+    assert lp.solve(grace=None)[1] == pytest.approx(penalty.sum())  # nobody placed
 
 
 @settings(max_examples=25, deadline=None)
@@ -234,7 +236,7 @@ def test_greedy_fits_capacity_and_bounds_hold(seed, m):
     capacity = np.minimum(capacity, 14)
     cl = group_classes(points, cost, row_of)
     model = _model(cl, penalty, capacity)
-    x = _greedy(model, cl.points)
+    x = _greedy(model)
     counts = np.zeros(cl.cost.shape, dtype=np.int64)
     counts[model.xk, model.xm] = x[: model.nx].astype(np.int64)
     a = hand_out(cl.of_patient, penalty, counts)
@@ -244,7 +246,56 @@ def test_greedy_fits_capacity_and_bounds_hold(seed, m):
     assert (m_.a @ x <= m_.row_hi + 1e-9).all() and (m_.a @ x >= m_.row_lo - 1e-9).all()
     assert (x <= m_.ub).all() and (x >= 0).all()
     best = patient_level_optimum(points, cost[row_of], penalty, capacity)
-    assert _cheapest_bound(model, cl.points) <= best <= model.m.c @ x
+    assert _cheapest_bound(model) <= best <= model.m.c @ x
+
+
+def random_places(rng, capacity, sizes):
+    """Places of each size per case manager (as the z columns) that fit each capacity."""
+    small = np.floor(rng.random(capacity.size) * (capacity // sizes[0] + 1))
+    large = np.floor(rng.random(capacity.size) * ((capacity - sizes[0] * small) // sizes[1] + 1))
+    return np.column_stack([small, large]).ravel()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([2, 3, 5]))
+def test_greedy_into_fixed_places_fills_only_those_places(seed, m):
+    rng = np.random.default_rng(seed)
+    points, cost, row_of, penalty, capacity = random_case(rng, n=30, m=m)
+    cl = group_classes(points, cost, row_of)
+    model = _model(cl, penalty, capacity)
+    places = random_places(rng, capacity, model.sizes)
+    x = _greedy(model, places)
+    assert (model.used_places(x) <= places).all()
+    m_ = model.m
+    assert (m_.a @ x <= m_.row_hi + 1e-9).all() and (m_.a @ x >= m_.row_lo - 1e-9).all()
+    assert (x <= m_.ub).all() and (x >= 0).all() and (x == np.rint(x)).all()
+    counts = np.zeros(cl.cost.shape, dtype=np.int64)
+    counts[model.xk, model.xm] = x[: model.nx].astype(np.int64)
+    a = hand_out(cl.of_patient, penalty, counts)
+    assert (used_points(a, points, m) <= capacity).all()
+    assert objective(a, cost[row_of], penalty) == pytest.approx(m_.c @ x)
+    # the transportation LP over the same places is optimal there: never worse than greedy
+    exact, value = _fix_places(model, Lp(model.m, _first_columns(model)), places)
+    assert value <= m_.c @ x + 1e-6
+    assert (model.used_places(exact) <= places + 1e-9).all()
+
+
+def test_placement_lp_out_of_time_places_greedily_and_the_solve_stays_valid(monkeypatch):
+    points, rows, row_of, penalty, capacity = dive_case(11)
+    model = _model(group_classes(points, rows, row_of), penalty, capacity)
+    places = random_places(np.random.default_rng(3), capacity, model.sizes)
+    late = Lp(model.m, _first_columns(model), deadline=time.perf_counter() - PLACE_GRACE - 1)
+    x, value = _fix_places(model, late, places)  # past the deadline and its grace
+    assert value == pytest.approx(model.m.c @ _greedy(model, places))
+    assert value == pytest.approx(model.m.c @ x)
+    # the whole solve with no grace at all: every placement falls back, the answer stays valid
+    monkeypatch.setattr(assign_solver, "PLACE_GRACE", -1e9)
+    monkeypatch.setattr(Search, "restricted", lambda self, *a, **k: None)  # no MILP
+    s = solve(points, rows, penalty, capacity, row_of=row_of, time_limit=600)
+    assert (used_points(s.cm_index, points, capacity.size) <= capacity).all()
+    assert objective(s.cm_index, rows[row_of], penalty) == s.objective
+    best = patient_level_optimum(points, rows[row_of], penalty, capacity)
+    assert s.bound <= best <= s.objective
 
 
 medium = st.integers(0, 10_000).map(lambda seed: np.random.default_rng(seed))
