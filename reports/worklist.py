@@ -113,11 +113,17 @@ def follow_up_text() -> pl.Expr:
 
 
 def shape_rows(frame: pl.DataFrame, run_date: date) -> pl.DataFrame:
-    """Display columns: rank by risk within each list, risk %, trend, reasons, follow-up."""
+    """Display columns: rank within each list (tier 1 first, then by risk: the two tasks' risks
+    are over different windows, so a tier is the comparable measure), risk %, trend, reasons,
+    follow-up."""
     trend = (pl.col("trend") * 100).round(1)
     reasons = pl.col("reasons").list
     return (
-        frame.sort(["cm_id", "probability", "person_id"], descending=[False, True, False])
+        frame.sort(
+            ["cm_id", "tier", "probability", "person_id"],
+            descending=[False, False, True, False],
+            nulls_last=True,
+        )
         .with_columns(
             rank=pl.int_range(1, pl.len() + 1).over("cm_id"),
             risk_pct=(pl.col("probability") * 100).round(0).cast(pl.Int32),
@@ -141,7 +147,7 @@ def worklist_rows(
     polypharmacy: float = 10.0,
     holidays: Sequence[date] = (),
 ) -> pl.DataFrame:
-    """Every worklist row of the run (assigned and unassigned), ranked by risk per list."""
+    """Every worklist row of the run (assigned and unassigned), ranked per list (`shape_rows`)."""
     with sources.prepared(con, run_id, run_date):
         frame = pl.from_arrow(sources.query(con, "rpt_worklist"))
         roster = pl.from_arrow(sources.query(con, "rpt_roster"))

@@ -57,7 +57,7 @@ def test_one_file_pair_per_active_case_manager_plus_unassigned(published):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_each_list_holds_only_its_patients_ranked_by_risk(published):
+def test_each_list_holds_only_its_patients_ranked_by_tier_then_risk(published):
     con, _, out, _ = published
     assigned = con.sql(
         "select cm_id, person_id from caseload_assignments where status in ('new', 'continued')"
@@ -66,8 +66,8 @@ def test_each_list_holds_only_its_patients_ranked_by_risk(published):
         rows = read_csv(out / f"{cm}.csv")
         assert list(rows[0]) == list(CSV_COLUMNS)
         assert {r["person_id"] for r in rows} == {p for c, p in assigned if c == cm}
-        risks = [int(r["risk_pct"]) for r in rows]
-        assert risks == sorted(risks, reverse=True)
+        order = [(int(r["tier"]), -int(r["risk_pct"])) for r in rows]
+        assert order == sorted(order)
         assert [r["rank"] for r in rows] == [str(i + 1) for i in range(len(rows))]
     assert read_csv(out / "_unassigned.csv") == []
 
@@ -123,6 +123,30 @@ def test_publish_reads_the_roster_itself(published, tmp_path):
     con, rows, out, _ = published
     files = publish_worklists(con, "r1", RUN_DATE, tmp_path)
     assert sorted(p.name for p in files) == sorted(p.name for p in out.iterdir())
+
+
+def test_a_tier_1_patient_ranks_above_a_riskier_tier_2_one_of_the_other_task():
+    # a 90-day admission risk of 40% in tier 2 and a 30-day readmission risk of 25% in tier 1
+    frame = pl.DataFrame(
+        {
+            "cm_id": ["rn1", "rn1", "rn1", "sw1"],
+            "person_id": ["a", "b", "c", "d"],
+            "task": ["admission_90d", "readmission_30d", "admission_90d", "admission_90d"],
+            "tier": [2, 1, 1, 2],
+            "probability": [0.40, 0.25, 0.30, 0.10],
+            "trend": [None, None, None, None],
+            "reasons": [[], [], [], []],
+            "social_needs": [[], [], [], []],
+            "last_discharge_date": [None, None, None, None],
+            "first_visit_date": [None, None, None, None],
+        },
+        schema_overrides={"trend": pl.Float64, "reasons": pl.List(pl.String),
+                          "social_needs": pl.List(pl.String), "last_discharge_date": pl.Date,
+                          "first_visit_date": pl.Date},
+    )  # fmt: skip
+    shaped = shape_rows(frame, date(2025, 1, 1))
+    assert shaped["person_id"].to_list() == ["c", "b", "a", "d"]
+    assert shaped["rank"].to_list() == [1, 2, 3, 1]
 
 
 def test_follow_up_visit_applies_only_to_a_recent_discharge():
