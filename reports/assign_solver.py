@@ -195,18 +195,24 @@ def _dive(model: _Model, lp: Lp, x: np.ndarray) -> tuple[np.ndarray, float]:
         q = model.sizes.size
         lp.fix(_z_cols(model, fractional), places.reshape(-1, q)[fractional].ravel())
         x, _ = lp.solve()
-    return _fix_places(model, lp, round_places(model.used_places(x), model.capacity, model.sizes))
+    places = round_places(model.used_places(x), model.capacity, model.sizes)
+    return _fix_places(model, lp, places, x)
 
 
-def _fix_places(model: _Model, lp: Lp, places: np.ndarray) -> tuple[np.ndarray, float]:
-    """The best assignment with the places fixed: a transportation LP, integral at a vertex."""
+def _fix_places(
+    model: _Model, lp: Lp, places: np.ndarray, near: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """The best assignment with the places fixed: a transportation LP, integral at a vertex. If
+    the LP is not solved within the grace, the patients are placed greedily, starting from the
+    counts of `near` (a solution near these places: the LP's or the MILP's) rounded down."""
     places = np.rint(places)
     lp.fix(_z_cols(model, np.arange(model.capacity.size)), places)
     try:
         x, _ = lp.solve(grace=PLACE_GRACE)
     except TimeUp:
         log.warning("caseload: no time left to place patients by LP; placed greedily")
-        x = _greedy(model, places)
+        start = None if near is None else _within(model, np.floor(near[: model.nx] + 1e-9), places)
+        x = _greedy(model, places, start)
         return x, float(model.m.c @ x)
     x[: model.z_start] = np.rint(x[: model.z_start])  # a vertex: integral counts
     return x, float(model.m.c @ x)
@@ -286,7 +292,7 @@ def _search(cl: _Classes, penalty, capacity, started: tuple, deadline: float | N
         delta = min(HEURISTIC_DELTA, search.proof_delta())
         found = search.restricted(delta, _left(deadline, 0.5), _repair_box(model, relaxed))
         if found is not None:
-            search.offer(*_fix_places(model, lp, found[model.z_start :]))
+            search.offer(*_fix_places(model, lp, found[model.z_start :], found))
     if not search.proven and _left(deadline) != 0:
         _exact(cl, penalty, capacity, (model, lp, search), deadline)
 
@@ -307,7 +313,7 @@ def _exact(cl: _Classes, penalty, capacity, solved: tuple, deadline: float | Non
         exact.offer(_merged(search.x, model, grouped, group_of), search.objective)
     found = exact.restricted(exact.proof_delta(), _left(deadline))
     if found is not None and grouped is model:
-        search.offer(*_fix_places(model, lp, found[model.z_start :]))
+        search.offer(*_fix_places(model, lp, found[model.z_start :], found))
     elif found is not None:
         places = split_places(grouped.used_places(found), capacity, group_of, model.sizes)
         if places is None:  # kept apart from the answer: the incumbent stands
@@ -332,12 +338,32 @@ def _merged(x: np.ndarray, model: _Model, grouped: _Model, group_of: np.ndarray)
     return merged
 
 
-def _greedy(model: _Model, places: np.ndarray | None = None) -> np.ndarray:
+def _within(model: _Model, counts: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """x counts trimmed to the places of each (case manager, size): where a slot holds more than
+    its places, its costliest columns give patients up first."""
+    counts = counts.copy()
+    slot = model.xm * model.sizes.size + model.xq
+    over = model.used_places(np.concatenate([counts, np.zeros(model.m.c.size - model.nx)]))
+    for s in np.nonzero(over > places + 1e-9)[0]:
+        cols = np.nonzero(slot == s)[0]
+        cols = cols[np.argsort(-model.m.c[cols], kind="stable")]
+        excess = over[s] - places[s]
+        cut = np.minimum(
+            counts[cols], np.maximum(excess - np.cumsum(counts[cols]) + counts[cols], 0)
+        )
+        counts[cols] -= cut
+    return counts
+
+
+def _greedy(
+    model: _Model, places: np.ndarray | None = None, start: np.ndarray | None = None
+) -> np.ndarray:
     """A feasible solution without the LP. Classes in order of what placing their first patient
     saves per point fill their cheapest case managers with room, while a place costs less than
     leaving a patient out; in a class the highest penalties are placed and the lowest left out,
     as `hand_out` does. Room is each case manager's capacity, or with `places` (per case manager
-    and size, as the z columns) the places of the class's size."""
+    and size, as the z columns) the places of the class's size; `start` (x counts that fit it)
+    is kept and only the room it leaves is filled."""
     c, nx, z_start, points = model.m.c, model.nx, model.z_start, model.points
     x = np.zeros(c.size)
     q = model.sizes.size
@@ -350,6 +376,9 @@ def _greedy(model: _Model, places: np.ndarray | None = None) -> np.ndarray:
             np.ones_like(points),
         )
     n_k = points.size
+    if start is not None:  # kept: the room it takes is gone
+        x[:nx] = start
+        np.subtract.at(room, slot_of, per_place[model.xk] * start)
     x_start = np.searchsorted(model.xk, np.arange(n_k + 1))  # x columns are in class order
     s_start = np.searchsorted(model.sk, np.arange(n_k + 1))  # s: by class, penalty ascending
     top = (c[nx + s_start[1:] - 1] - _cheapest(model)) / points  # what placing one saves, per point
@@ -358,13 +387,15 @@ def _greedy(model: _Model, places: np.ndarray | None = None) -> np.ndarray:
         penalties = np.repeat(c[levels][::-1], model.m.ub[levels][::-1].astype(np.int64))
         cols = np.arange(x_start[k], x_start[k + 1])
         cols = cols[np.argsort(c[cols], kind="stable")]
-        fits = np.minimum(np.floor(room[slot_of[cols]] / per_place[k]), model.m.ub[cols])
+        kept = int(x[cols].sum())  # placed by the start: the highest penalties
+        penalties = penalties[kept:]
+        fits = np.minimum(np.floor(room[slot_of[cols]] / per_place[k]), model.m.ub[cols] - x[cols])
         ends = np.cumsum(fits)
         n = int(min(penalties.size, ends[-1] if ends.size else 0))
         slot = np.searchsorted(ends, np.arange(n), side="right")
         placed = int(np.sum(c[cols][slot] < penalties[:n]))  # a prefix: costs rise, penalties fall
         count = np.bincount(slot[:placed], minlength=cols.size).astype(np.float64)
-        x[cols] = count
+        x[cols] += count
         room[slot_of[cols]] -= per_place[k] * count  # a class has one column per case manager
         left_out = penalties.size - placed  # the lowest levels first
         before = np.concatenate([[0.0], np.cumsum(model.m.ub[levels])[:-1]])

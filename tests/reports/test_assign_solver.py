@@ -25,6 +25,7 @@ from reports.assign_solver import (
     _fix_places,
     _greedy,
     _model,
+    _within,
     _z_cols,
     group_classes,
     hand_out,
@@ -278,6 +279,17 @@ def test_greedy_into_fixed_places_fills_only_those_places(seed, m):
     exact, value = _fix_places(model, Lp(model.m, _first_columns(model)), places)
     assert value <= m_.c @ x + 1e-6
     assert (model.used_places(exact) <= places + 1e-9).all()
+    # from a start near other places (the LP's, rounded down, trimmed to these), kept and filled
+    relaxed, _ = Lp(model.m, _first_columns(model)).solve()
+    start = _within(model, np.floor(relaxed[: model.nx] + 1e-9), places)
+    assert (
+        model.used_places(np.concatenate([start, np.zeros(m_.c.size - model.nx)])) <= places
+    ).all()
+    filled = _greedy(model, places, start)
+    assert (filled[: model.nx] >= start).all()
+    assert (model.used_places(filled) <= places).all()
+    assert (m_.a @ filled <= m_.row_hi + 1e-9).all() and (m_.a @ filled >= m_.row_lo - 1e-9).all()
+    assert (filled <= m_.ub).all() and (filled >= 0).all()
 
 
 def test_placement_lp_out_of_time_places_greedily_and_the_solve_stays_valid(monkeypatch):
@@ -288,6 +300,12 @@ def test_placement_lp_out_of_time_places_greedily_and_the_solve_stays_valid(monk
     x, value = _fix_places(model, late, places)  # past the deadline and its grace
     assert value == pytest.approx(model.m.c @ _greedy(model, places))
     assert value == pytest.approx(model.m.c @ x)
+    near, _ = Lp(model.m, _first_columns(model)).solve()
+    late = Lp(model.m, _first_columns(model), deadline=time.perf_counter() - PLACE_GRACE - 1)
+    x, value = _fix_places(model, late, places, near)  # kept what the LP placed, trimmed
+    start = _within(model, np.floor(near[: model.nx] + 1e-9), places)
+    assert start.sum() > 0 and (x[: model.nx] >= start).all()
+    assert (model.used_places(x) <= places).all() and value == pytest.approx(model.m.c @ x)
     # the whole solve with no grace at all: every placement falls back, the answer stays valid
     monkeypatch.setattr(assign_solver, "PLACE_GRACE", -1e9)
     monkeypatch.setattr(Search, "restricted", lambda self, *a, **k: None)  # no MILP
