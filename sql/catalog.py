@@ -43,12 +43,13 @@ VIEW_NAMES: frozenset[str] = frozenset({"int_claim_lines_current", "int_claim_di
 
 # Tables built in passes by a hash of person_id when the extract is large (runner.person_passes):
 # each pass keeps one share of the persons, so the largest per-person aggregates and windows (the
-# distinct over every diagnosis record, its spells, the utilization windows) hold one share in
-# memory at a time instead of spilling or running out of memory on the whole set. The SQL of such
-# a relation (and of the views it reads) filters its inputs with the `person_hash_from` /
-# `person_hash_to` variables (runner.set_pass); unset, the filter keeps every row.
+# distinct over every diagnosis record, its spells, the daily utilization series and its windows)
+# hold one share in memory at a time instead of spilling or running out of memory on the whole
+# set. The SQL of such a relation (and of the views it reads) filters its inputs with the
+# `person_hash_from` / `person_hash_to` variables (runner.set_pass); unset, the filter keeps
+# every row.
 PASS_NAMES: frozenset[str] = frozenset(
-    {"int_feat_dx_events", "int_feat_dx_spells", "feat_utilization"}
+    {"int_feat_dx_events", "int_feat_dx_spells", "int_feat_use_series", "feat_utilization"}
 )
 
 # Relations the SQL may read without building them: loaders' tables.

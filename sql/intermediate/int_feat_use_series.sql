@@ -22,6 +22,10 @@ with lines as (
             and left(bill_type_code, 2) in ('13', '71', '77'), false) as is_outpatient_bill,
         cast(paid_amount as decimal(18, 2)) as paid_amount
     from int_claim_lines_current
+    -- one share of persons while built in passes (catalog.PASS_NAMES), taken where the claim
+    -- lines are read: the claim aggregate below hides person_id from a later filter
+    where getvariable('person_hash_to') is null
+        or hash(person_id) between getvariable('person_hash_from') and getvariable('person_hash_to')
 ),
 
 claims as (
@@ -92,6 +96,10 @@ final as (
         cast(sum(paid) as decimal(18, 2)) as paid_amount
     from events
     where event_date is not null
+        -- the other series' share: pushed below the grouping and into each branch of the union
+        and (getvariable('person_hash_to') is null
+            or hash(person_id)
+                between getvariable('person_hash_from') and getvariable('person_hash_to'))
     group by person_id, event_date
 )
 
