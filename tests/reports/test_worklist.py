@@ -167,14 +167,14 @@ def test_follow_up_visit_applies_only_to_a_recent_discharge():
     ]  # fmt: skip
 
 
-def test_an_old_discharge_shows_no_open_visit_and_no_transition_action(tmp_path):
-    run = date(2025, 1, 1)
+def two_patient_list(tmp_path, run: date, discharged: list, visited: list):
+    """Rows and HTML of one RN's list: patient a (35%) above b (30%), both tier 1."""
     frame = pl.DataFrame(
         {
             "cm_id": ["rn1", "rn1"], "status": ["new", "new"], "person_id": ["a", "b"],
-            "patient_name": ["Old Stay", "New Stay"], "age": [82, 70],
-            "last_discharge_date": [date(2024, 6, 13), date(2024, 12, 30)],
-            "first_visit_date": [None, None], "probability": [0.35, 0.30], "tier": [1, 1],
+            "patient_name": ["Patient A", "Patient B"], "age": [82, 70],
+            "last_discharge_date": discharged, "first_visit_date": visited,
+            "probability": [0.35, 0.30], "tier": [1, 1],
             "task": ["admission_90d"] * 2, "trend": [None, None],
             "reasons": [["3 ED visits in the last 6 months"]] * 2,
             "social_needs": [[], []], "medication_count": [3, 3],
@@ -188,17 +188,37 @@ def test_an_old_discharge_shows_no_open_visit_and_no_transition_action(tmp_path)
         cm_name=pl.lit("Rita"),
         cm_role=pl.lit("RN"),
     )
+    roster = pl.DataFrame({"cm_id": ["rn1"], "name": ["Rita"], "role": ["RN"], "active": [True]})
+    write_worklists(rows, roster, tmp_path, run)
+    return rows, (tmp_path / "rn1.html").read_text()
+
+
+def test_an_old_discharge_shows_no_open_visit_and_no_transition_action(tmp_path):
+    run = date(2025, 1, 1)
+    rows, html = two_patient_list(
+        tmp_path, run, [date(2024, 6, 13), date(2024, 12, 30)], [None, None]
+    )
     old, new = rows.row(0, named=True), rows.row(1, named=True)
     assert (old["follow_up_visit"], old["next_action"]) == ("none within 30 days", "Check-in call")
     assert new["follow_up_visit"] == "not yet" and new["next_action"].startswith("Call patient")
     assert "Book follow-up visit" in new["other_actions"]
-    roster = pl.DataFrame({"cm_id": ["rn1"], "name": ["Rita"], "role": ["RN"], "active": [True]})
-    write_worklists(rows, roster, tmp_path, run)
-    html = (tmp_path / "rn1.html").read_text()
     old_row = html[html.index('data-person-id="a"') : html.index('data-person-id="b"')]
     assert "Not yet" not in old_row and "None within 30 days" in old_row
     assert "Not yet" in html[html.index('data-person-id="b"') :]
     assert "book by Mon 06 Jan" in html  # day 7 is Mon 6 Jan 2025
+
+
+def test_a_follow_up_visit_of_an_earlier_year_shows_its_year(tmp_path):
+    _, html = two_patient_list(
+        tmp_path,
+        date(2025, 3, 1),
+        [date(2024, 6, 13), date(2025, 2, 20)],
+        [date(2024, 6, 20), date(2025, 2, 25)],
+    )
+    last = html[html.index('data-person-id="a"') : html.index('data-person-id="b"')]
+    this = html[html.index('data-person-id="b"') :]
+    assert "Yes</span> · 20 Jun 2024<" in last
+    assert "Yes</span> · 25 Feb<" in this
 
 
 def test_social_roles_connect_to_resources_instead_of_referring(published):
