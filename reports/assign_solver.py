@@ -107,10 +107,15 @@ class _Model:
     def z_start(self) -> int:
         return self.m.c.size - self.capacity.size * self.sizes.size
 
+    @property
+    def x_slot(self) -> np.ndarray:
+        """The (case manager, size) slot each x column fills, in the order of the z columns."""
+        return self.xm * self.sizes.size + self.xq
+
     def used_places(self, x: np.ndarray) -> np.ndarray:
-        """Places of each (case manager, size) that a solution's x fills."""
+        """Places of each (case manager, size) that a solution's x (or its x counts) fills."""
         n = self.capacity.size * self.sizes.size
-        return np.bincount(self.xm * self.sizes.size + self.xq, x[: self.nx], minlength=n)
+        return np.bincount(self.x_slot, x[: self.nx], minlength=n)
 
 
 def _model(
@@ -341,17 +346,16 @@ def _merged(x: np.ndarray, model: _Model, grouped: _Model, group_of: np.ndarray)
 def _within(model: _Model, counts: np.ndarray, places: np.ndarray) -> np.ndarray:
     """x counts trimmed to the places of each (case manager, size): where a slot holds more than
     its places, its costliest columns give patients up first."""
+    x_slot = model.x_slot
+    excess = np.maximum(model.used_places(counts) - places, 0.0)
+    held = np.nonzero(counts)[0]
+    held = held[excess[x_slot[held]] > 1e-9]  # columns in a slot that holds too many
+    cols = held[np.lexsort((-model.m.c[held], x_slot[held]))]  # by slot, costliest first
+    slot = x_slot[cols]
+    before = np.cumsum(counts[cols]) - counts[cols]
+    before -= before[np.searchsorted(slot, slot)]  # held by costlier columns of the same slot
     counts = counts.copy()
-    slot = model.xm * model.sizes.size + model.xq
-    over = model.used_places(np.concatenate([counts, np.zeros(model.m.c.size - model.nx)]))
-    for s in np.nonzero(over > places + 1e-9)[0]:
-        cols = np.nonzero(slot == s)[0]
-        cols = cols[np.argsort(-model.m.c[cols], kind="stable")]
-        excess = over[s] - places[s]
-        cut = np.minimum(
-            counts[cols], np.maximum(excess - np.cumsum(counts[cols]) + counts[cols], 0)
-        )
-        counts[cols] -= cut
+    counts[cols] -= np.clip(excess[slot] - before, 0, counts[cols])
     return counts
 
 
@@ -366,15 +370,10 @@ def _greedy(
     is kept and only the room it leaves is filled."""
     c, nx, z_start, points = model.m.c, model.nx, model.z_start, model.points
     x = np.zeros(c.size)
-    q = model.sizes.size
     if places is None:  # room in points, shared by the sizes
         room, slot_of, per_place = model.capacity.copy(), model.xm, points
     else:  # room in places of each size
-        room, slot_of, per_place = (
-            places.astype(np.float64),
-            model.xm * q + model.xq,
-            np.ones_like(points),
-        )
+        room, slot_of, per_place = places.astype(np.float64), model.x_slot, np.ones_like(points)
     n_k = points.size
     if start is not None:  # kept: the room it takes is gone
         x[:nx] = start
